@@ -1,0 +1,80 @@
+package dev.harbormaster.admission;
+
+import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.engine.AdmissionInput;
+import dev.harbormaster.engine.Engine;
+import dev.harbormaster.engine.Verdict;
+import dev.harbormaster.policy.PolicyStore;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.logging.Logger;
+
+/** The doors kube-apiserver calls. Thin: decode, ask the engine, encode. */
+@Path("/")
+public class AdmissionResource {
+
+    private static final Logger LOG = Logger.getLogger(AdmissionResource.class);
+
+    private final Engine engine;
+    private final PolicyStore policies;
+    private final ClusterView cluster;
+    private final DecisionRecorder recorder;
+    private final long maxRequestBytes;
+
+    public AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder,
+                             @ConfigProperty(name = "harbormaster.admission.max-request-bytes") long maxRequestBytes) {
+        this.engine = engine;
+        this.policies = policies;
+        this.cluster = cluster;
+        this.recorder = recorder;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @POST
+    @Path("validate")
+    @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
+    public Response validate(byte[] body) throws BadAdmissionRequest {
+        return answer("validate", body);
+    }
+
+    @POST
+    @Path("mutate")
+    @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
+    public Response mutate(byte[] body) throws BadAdmissionRequest {
+        return answer("mutate", body);
+    }
+
+    private Response answer(String door, byte[] body) throws BadAdmissionRequest {
+        long start = System.nanoTime();
+        if (body != null && body.length > maxRequestBytes) {
+            throw new BadAdmissionRequest("the body is " + body.length + " bytes, over the limit of " + maxRequestBytes
+                    + " bytes (harbormaster.admission.max-request-bytes)");
+        }
+        AdmissionInput input = AdmissionReviewCodec.decode(body);
+        Verdict verdict = engine.evaluate(input, policies.current(), cluster);
+        byte[] answer = AdmissionReviewCodec.encode(input.uid(), verdict, null);
+        recorder.decided(door, input, verdict, System.nanoTime() - start);
+        return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    @ServerExceptionMapper
+    public Response badRequest(BadAdmissionRequest e, jakarta.ws.rs.core.UriInfo uri) {
+        recorder.rejected(uri.getPath(), e.getMessage());
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE).entity(e.getMessage() + "\n").build();
+    }
+
+    /** A bug must not leak a stack trace to the caller; kube-apiserver then applies the webhook's failurePolicy. */
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        if (e instanceof jakarta.ws.rs.WebApplicationException web) {
+            return web.getResponse();
+        }
+        LOG.error("unexpected error while answering an AdmissionReview", e);
+        return Response.serverError().type(MediaType.TEXT_PLAIN_TYPE)
+                .entity("internal error in harbormaster (" + e.getClass().getSimpleName() + "); see the server log\n").build();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.harbormaster.admission;
+
+/** A request body that is not an AdmissionReview we can answer; the message says what and where. */
+public final class BadAdmissionRequest extends Exception {
+
+    public BadAdmissionRequest(String message) {
+        super(message, null, false, false);
+    }
+}

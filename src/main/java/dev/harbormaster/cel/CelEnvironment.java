@@ -1,0 +1,91 @@
+package dev.harbormaster.cel;
+
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelKind;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+
+/**
+ * The one CEL environment every policy expression is compiled in: the admission variables, the
+ * cel-java extensions (strings, sets, optional) and the Kubernetes and Harbormaster
+ * libraries. cel-java's lists extension is left out: its {@code lists.range(n)} allocates a list
+ * of any size in one step, beyond the reach of the cost limit. Immutable and thread-safe; programs it compiles are too.
+ */
+public final class CelEnvironment {
+
+    /** The variables every expression may read, as in ValidatingAdmissionPolicy. */
+    public static final String OBJECT = "object";
+    public static final String OLD_OBJECT = "oldObject";
+    public static final String REQUEST = "request";
+    public static final String PARAMS = "params";
+    public static final String NAMESPACE_OBJECT = "namespaceObject";
+    public static final String VARIABLES = "variables";
+
+    private final Cel cel;
+    private final long costLimit;
+
+    /**
+     * @param costLimit evaluation steps one expression may take (each node visited, each
+     *                  comprehension iteration); past it the evaluation fails
+     */
+    public CelEnvironment(long costLimit) {
+        this.costLimit = costLimit;
+        CelOptions options = CelOptions.current()
+                .enableHeterogeneousNumericComparisons(true)
+                .enableOptionalSyntax(true)
+                .comprehensionMaxIterations((int) Math.min(Integer.MAX_VALUE, costLimit))
+                .build();
+        HarbormasterLibrary harbormaster = new HarbormasterLibrary();
+        KubernetesLibrary kubernetes = new KubernetesLibrary();
+        this.cel = CelFactory.standardCelBuilder()
+                .setOptions(options)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addVar(OBJECT, SimpleType.DYN)
+                .addVar(OLD_OBJECT, SimpleType.DYN)
+                .addVar(REQUEST, SimpleType.DYN)
+                .addVar(PARAMS, SimpleType.DYN)
+                .addVar(NAMESPACE_OBJECT, SimpleType.DYN)
+                .addVar(VARIABLES, MapType.create(SimpleType.STRING, SimpleType.DYN))
+                .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
+                        harbormaster, kubernetes)
+                .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
+                        harbormaster, kubernetes)
+                .build();
+    }
+
+    public long costLimit() {
+        return costLimit;
+    }
+
+    /**
+     * Parses and type-checks an expression.
+     *
+     * @param resultType what the expression must produce (DYN accepts anything)
+     * @throws CelCompileException with CEL's message, which points at the position in the expression
+     */
+    public CelExpression compile(String expression, CelType resultType) throws CelCompileException {
+        if (expression == null || expression.isBlank()) {
+            throw new CelCompileException("the expression is empty");
+        }
+        try {
+            CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+            CelType actual = ast.getResultType();
+            if (resultType.kind() != CelKind.DYN && actual.kind() != CelKind.DYN && !actual.equals(resultType)) {
+                throw new CelCompileException("the expression must evaluate to " + resultType.name() + ", not " + actual.name());
+            }
+            return new CelExpression(expression, cel.createProgram(ast), costLimit);
+        } catch (CelValidationException e) {
+            throw new CelCompileException(e.getMessage());
+        } catch (CelEvaluationException e) {
+            throw new CelCompileException("cannot plan the expression: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.harbormaster.cel;
+
+import static dev.cel.common.CelFunctionDecl.newFunctionDeclaration;
+import static dev.cel.common.CelOverloadDecl.newGlobalOverload;
+import static dev.cel.common.CelOverloadDecl.newMemberOverload;
+
+import dev.cel.checker.CelCheckerBuilder;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompilerLibrary;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelRuntimeBuilder;
+import dev.cel.runtime.CelRuntimeLibrary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Harbormaster's own CEL functions: reach the pod template of any workload kind, parse image
+ * references, match label selectors. They take {@code object} as it arrives, so one policy covers
+ * Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs alike; on an object
+ * without a pod template they return empty values rather than failing.
+ */
+public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntimeLibrary {
+
+    static final CelType IMAGE = OpaqueType.create("harbormaster.Image");
+    private static final CelType MAP = MapType.create(SimpleType.STRING, SimpleType.DYN);
+    private static final CelType LIST = ListType.create(SimpleType.DYN);
+
+    @Override
+    public void setCheckerOptions(CelCheckerBuilder checker) {
+        checker.addFunctionDeclarations(
+                newFunctionDeclaration("workload.podSpec", newGlobalOverload("workload_podSpec", MAP, SimpleType.DYN)),
+                newFunctionDeclaration("workload.podSpecPath", newGlobalOverload("workload_podSpecPath", SimpleType.STRING, SimpleType.DYN)),
+                newFunctionDeclaration("workload.podLabels", newGlobalOverload("workload_podLabels", MAP, SimpleType.DYN)),
+                newFunctionDeclaration("workload.containers", newGlobalOverload("workload_containers", LIST, SimpleType.DYN)),
+                newFunctionDeclaration("workload.initContainers", newGlobalOverload("workload_initContainers", LIST, SimpleType.DYN)),
+                newFunctionDeclaration("workload.ephemeralContainers", newGlobalOverload("workload_ephemeralContainers", LIST, SimpleType.DYN)),
+                newFunctionDeclaration("workload.allContainers", newGlobalOverload("workload_allContainers", LIST, SimpleType.DYN)),
+                newFunctionDeclaration("image", newGlobalOverload("image_string", IMAGE, SimpleType.STRING)),
+                newFunctionDeclaration("registry", newMemberOverload("image_registry", SimpleType.STRING, IMAGE)),
+                newFunctionDeclaration("repository", newMemberOverload("image_repository", SimpleType.STRING, IMAGE)),
+                newFunctionDeclaration("tag", newMemberOverload("image_tag", SimpleType.STRING, IMAGE)),
+                newFunctionDeclaration("digest", newMemberOverload("image_digest", SimpleType.STRING, IMAGE)),
+                newFunctionDeclaration("hasTag", newMemberOverload("image_hasTag", SimpleType.BOOL, IMAGE)),
+                newFunctionDeclaration("hasDigest", newMemberOverload("image_hasDigest", SimpleType.BOOL, IMAGE)),
+                newFunctionDeclaration("isLatest", newMemberOverload("image_isLatest", SimpleType.BOOL, IMAGE)),
+                newFunctionDeclaration("selects", newGlobalOverload("selects_map_map", SimpleType.BOOL, SimpleType.DYN, SimpleType.DYN)));
+    }
+
+    @Override
+    public void setRuntimeOptions(CelRuntimeBuilder runtime) {
+        runtime.addFunctionBindings(
+                CelFunctionBinding.from("workload_podSpec", Object.class, object -> orEmpty(Workloads.podSpec(object))),
+                CelFunctionBinding.from("workload_podSpecPath", Object.class, Workloads::podSpecPath),
+                CelFunctionBinding.from("workload_podLabels", Object.class, object -> orEmpty(Workloads.podLabels(object))),
+                CelFunctionBinding.from("workload_containers", Object.class, object -> Workloads.containers(object, "containers")),
+                CelFunctionBinding.from("workload_initContainers", Object.class, object -> Workloads.containers(object, "initContainers")),
+                CelFunctionBinding.from("workload_ephemeralContainers", Object.class,
+                        object -> Workloads.containers(object, "ephemeralContainers")),
+                CelFunctionBinding.from("workload_allContainers", Object.class, HarbormasterLibrary::allContainers),
+                CelFunctionBinding.from("image_string", String.class, HarbormasterLibrary::image),
+                imageMember("image_registry", ImageReference::registry),
+                imageMember("image_repository", ImageReference::repository),
+                imageMember("image_tag", ImageReference::tag),
+                imageMember("image_digest", ImageReference::digest),
+                imageTest("image_hasTag", ImageReference::hasTag),
+                imageTest("image_hasDigest", ImageReference::hasDigest),
+                imageTest("image_isLatest", ImageReference::isLatest),
+                CelFunctionBinding.from("selects_map_map", Object.class, Object.class, HarbormasterLibrary::selects));
+    }
+
+    private static Map<String, Object> orEmpty(Map<String, Object> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    private static List<Object> allContainers(Object object) {
+        List<Object> all = new ArrayList<>(Workloads.containers(object, "containers"));
+        all.addAll(Workloads.containers(object, "initContainers"));
+        all.addAll(Workloads.containers(object, "ephemeralContainers"));
+        return all;
+    }
+
+    private static ImageReference image(String reference) throws CelEvaluationException {
+        try {
+            return ImageReference.parse(reference);
+        } catch (IllegalArgumentException e) {
+            throw new CelEvaluationException("image(): " + e.getMessage());
+        }
+    }
+
+    private static CelFunctionBinding imageMember(String overload, Function<ImageReference, String> part) {
+        return CelFunctionBinding.from(overload, ImageReference.class, part::apply);
+    }
+
+    private static CelFunctionBinding imageTest(String overload, Predicate<ImageReference> test) {
+        return CelFunctionBinding.from(overload, ImageReference.class, test::test);
+    }
+
+    private static boolean selects(Object selector, Object labels) throws CelEvaluationException {
+        try {
+            return LabelSelectors.matches(selector, labels);
+        } catch (IllegalArgumentException e) {
+            throw new CelEvaluationException("selects(): " + e.getMessage());
+        }
+    }
+}

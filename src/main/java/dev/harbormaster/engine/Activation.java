@@ -1,0 +1,100 @@
+package dev.harbormaster.engine;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelVariableResolver;
+import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.policy.CompiledPolicy;
+import java.util.AbstractMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The variables one policy's expressions see for one request. {@code variables} is lazy: each
+ * variable is evaluated the first time an expression reads it, then kept, as in
+ * ValidatingAdmissionPolicy.
+ */
+final class Activation implements CelVariableResolver {
+
+    private final AdmissionInput input;
+    private final Object params;
+    private final Map<String, Object> namespaceObject;
+    private final LazyVariables variables;
+
+    Activation(AdmissionInput input, CompiledPolicy policy, Map<String, Object> namespaceObject) {
+        this.input = input;
+        this.params = policy.params();
+        this.namespaceObject = namespaceObject;
+        this.variables = new LazyVariables(policy.variables());
+    }
+
+    @Override
+    public Optional<Object> find(String name) {
+        Object value = switch (name) {
+            case CelEnvironment.OBJECT -> input.object();
+            case CelEnvironment.OLD_OBJECT -> input.oldObject();
+            case CelEnvironment.REQUEST -> input.request();
+            case CelEnvironment.PARAMS -> params;
+            case CelEnvironment.NAMESPACE_OBJECT -> namespaceObject;
+            case CelEnvironment.VARIABLES -> variables;
+            default -> null;
+        };
+        // An absent object (DELETE has no object, CREATE no oldObject) reads as null, not as unknown.
+        return Optional.of(value == null ? dev.cel.common.values.NullValue.NULL_VALUE : value);
+    }
+
+    /** A variable that failed; carried through CEL as an unchecked exception, reported with its name. */
+    static final class VariableFailure extends RuntimeException {
+        VariableFailure(String name, CelEvaluationException cause) {
+            super("variable '" + name + "': " + cause.getMessage(), cause);
+        }
+    }
+
+    private final class LazyVariables extends AbstractMap<String, Object> {
+        private final List<CompiledPolicy.Named> declared;
+        private final Map<String, Object> values = new HashMap<>();
+
+        LazyVariables(List<CompiledPolicy.Named> declared) {
+            this.declared = declared;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return declared.stream().anyMatch(v -> v.name().equals(key));
+        }
+
+        @Override
+        public Object get(Object key) {
+            if (values.containsKey(key)) {
+                return values.get(key);
+            }
+            for (CompiledPolicy.Named variable : declared) {
+                if (variable.name().equals(key)) {
+                    try {
+                        Object value = variable.expression().eval(Activation.this);
+                        values.put(variable.name(), value);
+                        return value;
+                    } catch (CelEvaluationException e) {
+                        throw new VariableFailure(variable.name(), e);
+                    }
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Map<String, Object> all = new LinkedHashMap<>();
+            for (CompiledPolicy.Named variable : declared) {
+                Object value = get(variable.name());
+                all.put(variable.name(), CelJson.isNull(value) ? dev.cel.common.values.NullValue.NULL_VALUE : value);
+            }
+            return new LinkedHashSet<>(all.entrySet());
+        }
+    }
+}

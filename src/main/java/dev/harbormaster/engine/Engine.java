@@ -1,0 +1,241 @@
+package dev.harbormaster.engine;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.harbormaster.cel.CelExpression;
+import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.engine.PolicyResult.Outcome;
+import dev.harbormaster.policy.CompiledPolicy;
+import dev.harbormaster.policy.MatchCriteria;
+import dev.harbormaster.policy.PolicySet;
+import dev.harbormaster.policy.PolicySpec.Action;
+import dev.harbormaster.policy.PolicySpec.FailurePolicy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The one engine: every verdict, whichever door the request came through, is made here.
+ * Matching (request attributes and labels) comes first and is cheap; CEL runs only for the
+ * policies that match. No failure of a policy escapes: it becomes that policy's result, shaped by
+ * its failurePolicy.
+ */
+@Singleton
+public class Engine {
+
+    /** Server-wide: enforce as written, or turn every Deny into Warn + Audit for a first roll-out. */
+    public enum Mode { ENFORCE, AUDIT }
+
+    /** kubectl prints warnings whole up to this length; the API server may truncate beyond it. */
+    static final int MAX_WARNING_LENGTH = 256;
+
+    private final Mode mode;
+
+    @Inject
+    public Engine(@ConfigProperty(name = "harbormaster.mode", defaultValue = "enforce") Mode mode) {
+        this.mode = mode;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public Verdict evaluate(AdmissionInput input, PolicySet policies, ClusterView cluster) {
+        Map<String, Object> namespaceObject = namespaceObject(input, cluster);
+        MatchCriteria.Request request = new MatchCriteria.Request(input.operation(), input.resource().group(),
+                input.resource().version(), input.resource().resource(), input.subResource(), input.name(), input.namespaced());
+        Decision decision = new Decision();
+        for (CompiledPolicy policy : policies.validating()) {
+            if (matches(policy.match(), request, input, namespaceObject)) {
+                evaluate(policy, input, namespaceObject, decision);
+            }
+        }
+        return decision.verdict();
+    }
+
+    private static boolean matches(MatchCriteria match, MatchCriteria.Request request, AdmissionInput input,
+                                   Map<String, Object> namespaceObject) {
+        if (!match.matchesResource(request)) {
+            return false;
+        }
+        // Cluster-scoped objects other than a Namespace are not subject to namespaceSelector.
+        boolean namespaceSelected = !input.namespaced() && !input.resource().resource().equals("namespaces")
+                || match.namespaceSelector().test(labels(input.namespaced() ? namespaceObject : input.object()));
+        return namespaceSelected
+                && (match.objectSelector().test(labels(input.object())) || match.objectSelector().test(labels(input.oldObject())));
+    }
+
+    private void evaluate(CompiledPolicy policy, AdmissionInput input, Map<String, Object> namespaceObject, Decision decision) {
+        Set<Action> actions = effectiveActions(policy.actions());
+        Activation activation = new Activation(input, policy, namespaceObject);
+        for (CompiledPolicy.Named condition : policy.matchConditions()) {
+            try {
+                if (!Boolean.TRUE.equals(eval(condition.expression(), activation))) {
+                    return;
+                }
+            } catch (EvaluationFailure e) {
+                decision.failed(policy, actions, "matchConditions '" + condition.name() + "'", e.getMessage());
+                return;
+            }
+        }
+        boolean passed = true;
+        for (CompiledPolicy.Check check : policy.validations()) {
+            String field = "validations[" + check.index() + "]";
+            try {
+                Object result = eval(check.expression(), activation);
+                if (Boolean.TRUE.equals(result)) {
+                    continue;
+                }
+                if (!(result instanceof Boolean)) {
+                    throw new EvaluationFailure("evaluated to " + result + ", not a bool");
+                }
+                passed = false;
+                decision.add(new PolicyResult(policy.name(), Outcome.VIOLATION, actions, message(check, activation),
+                        check.reason(), check.fieldPath()));
+            } catch (EvaluationFailure e) {
+                passed &= !decision.failed(policy, actions, field, e.getMessage());
+            }
+        }
+        for (CompiledPolicy.Named annotation : policy.auditAnnotations()) {
+            try {
+                Object value = eval(annotation.expression(), activation);
+                if (value instanceof String text && !text.isEmpty()) {
+                    decision.auditAnnotations.put(policy.name() + "." + annotation.name(), text);
+                }
+            } catch (EvaluationFailure e) {
+                passed &= !decision.failed(policy, actions, "auditAnnotations '" + annotation.name() + "'", e.getMessage());
+            }
+        }
+        if (passed) {
+            decision.add(new PolicyResult(policy.name(), Outcome.PASS, actions, null, null, null));
+        }
+    }
+
+    /** The message a developer reads: messageExpression if it gives one, else message, else the rule itself. */
+    private static String message(CompiledPolicy.Check check, Activation activation) {
+        if (check.messageExpression() != null) {
+            try {
+                if (eval(check.messageExpression(), activation) instanceof String text && !text.isBlank()) {
+                    return oneLine(text);
+                }
+            } catch (EvaluationFailure e) {
+                // As in Kubernetes: a failing messageExpression falls back to message.
+            }
+        }
+        if (check.message() != null && !check.message().isBlank()) {
+            return oneLine(check.message());
+        }
+        return "failed expression: " + check.expression().source();
+    }
+
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private Set<Action> effectiveActions(Set<Action> actions) {
+        if (mode == Mode.ENFORCE || !actions.contains(Action.Deny)) {
+            return actions;
+        }
+        Set<Action> audited = EnumSet.copyOf(actions);
+        audited.remove(Action.Deny);
+        audited.add(Action.Warn);
+        audited.add(Action.Audit);
+        return audited;
+    }
+
+    private static Object eval(CelExpression expression, Activation activation) throws EvaluationFailure {
+        try {
+            return expression.eval(activation);
+        } catch (CelEvaluationException e) {
+            throw new EvaluationFailure(e.getCause() instanceof Activation.VariableFailure v ? v.getMessage() : e.getMessage());
+        } catch (RuntimeException e) {
+            // A failing variable, or a bug in a function: it fails this policy, never the request.
+            throw new EvaluationFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private static final class EvaluationFailure extends Exception {
+        EvaluationFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The namespace as the view knows it, or what every namespace has: its name as a label. */
+    private static Map<String, Object> namespaceObject(AdmissionInput input, ClusterView cluster) {
+        if (!input.namespaced()) {
+            return null;
+        }
+        return cluster.namespace(input.namespace()).orElseGet(() -> Map.of(
+                "apiVersion", "v1",
+                "kind", "Namespace",
+                "metadata", Map.of("name", input.namespace(),
+                        "labels", Map.of("kubernetes.io/metadata.name", input.namespace()))));
+    }
+
+    private static Map<?, ?> labels(Map<String, Object> object) {
+        Map<String, Object> labels = CelJson.map(CelJson.map(object, "metadata"), "labels");
+        return labels == null ? Map.of() : labels;
+    }
+
+    /** Gathers the results of all policies into one verdict. */
+    private static final class Decision {
+        final List<PolicyResult> results = new ArrayList<>();
+        final Map<String, String> auditAnnotations = new LinkedHashMap<>();
+
+        void add(PolicyResult result) {
+            results.add(result);
+        }
+
+        /** Records an expression that could not be evaluated; returns whether it counts as a violation. */
+        boolean failed(CompiledPolicy policy, Set<Action> actions, String where, String error) {
+            String message = where + " could not be evaluated: " + error;
+            if (policy.failurePolicy() == FailurePolicy.Ignore) {
+                results.add(new PolicyResult(policy.name(), Outcome.ERROR_IGNORED, actions, message, null, null));
+                return false;
+            }
+            results.add(new PolicyResult(policy.name(), Outcome.VIOLATION, actions,
+                    message + " (failurePolicy: Fail)", "Forbidden", null));
+            return true;
+        }
+
+        Verdict verdict() {
+            List<String> denials = new ArrayList<>();
+            String reason = null;
+            List<String> warnings = new ArrayList<>();
+            for (PolicyResult result : results) {
+                if (result.outcome() != Outcome.VIOLATION) {
+                    continue;
+                }
+                String line = "[" + result.policy() + "] " + result.message();
+                if (result.actions().contains(Action.Deny)) {
+                    denials.add(line);
+                    reason = reason == null ? result.reason() : reason;
+                }
+                if (result.actions().contains(Action.Warn)) {
+                    warnings.add(line.length() <= MAX_WARNING_LENGTH ? line : line.substring(0, MAX_WARNING_LENGTH - 1) + "…");
+                }
+                if (result.actions().contains(Action.Audit)) {
+                    auditAnnotations.merge(result.policy(), result.message(), (a, b) -> a + "; " + b);
+                }
+            }
+            Verdict.Denial denial = denials.isEmpty() ? null
+                    : new Verdict.Denial(code(reason), reason, String.join("\n", denials));
+            return new Verdict(denial == null, List.copyOf(results), denial, List.copyOf(warnings), java.util.Collections.unmodifiableMap(auditAnnotations));
+        }
+
+        private static int code(String reason) {
+            return switch (reason) {
+                case "Unauthorized" -> 401;
+                case "Forbidden" -> 403;
+                case "RequestEntityTooLarge" -> 413;
+                default -> 422;
+            };
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.harbormaster.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's answer: allowed or not, why, and what to tell whom.
+ *
+ * @param results          one per matched policy and failed validation, in policy order
+ * @param denial           the status to reject with, or null when allowed
+ * @param warnings         what kubectl shows the user
+ * @param auditAnnotations what goes into the API server's audit log
+ */
+public record Verdict(boolean allowed, List<PolicyResult> results, Denial denial, List<String> warnings,
+                      Map<String, String> auditAnnotations) {
+
+    /** An HTTP status as Kubernetes returns it: code, reason, and the message the developer reads. */
+    public record Denial(int code, String reason, String message) {
+    }
+
+    /** True when nothing happened worth telling: allowed, no warning, no audit record. */
+    public boolean isPlainAllow() {
+        return allowed && warnings.isEmpty() && auditAnnotations.isEmpty();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.harbormaster.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A policy's compiled {@code matchConstraints}: which requests it applies to, decided on request
+ * attributes and labels only, before any CEL runs.
+ */
+public record MatchCriteria(
+        List<Rule> resourceRules,
+        List<Rule> excludeResourceRules,
+        Predicate<Map<?, ?>> namespaceSelector,
+        Predicate<Map<?, ?>> objectSelector) {
+
+    /** The request attributes the rules look at. */
+    public record Request(String operation, String group, String version, String resource, String subResource,
+                          String name, boolean namespaced) {
+    }
+
+    public boolean matchesResource(Request request) {
+        return resourceRules.stream().anyMatch(rule -> rule.matches(request))
+                && excludeResourceRules.stream().noneMatch(rule -> rule.matches(request));
+    }
+
+    /** A resource rule as in ValidatingAdmissionPolicy; {@code *} is a wildcard in every list. */
+    public record Rule(Set<String> operations, Set<String> apiGroups, Set<String> apiVersions, List<String> resources,
+                       Set<String> resourceNames, String scope) {
+
+        boolean matches(Request request) {
+            return matchesAny(operations, request.operation())
+                    && matchesAny(apiGroups, request.group())
+                    && matchesAny(apiVersions, request.version())
+                    && resources.stream().anyMatch(pattern -> matchesResource(pattern, request))
+                    && (resourceNames.isEmpty() || resourceNames.contains(request.name()))
+                    && switch (scope) {
+                        case "Cluster" -> !request.namespaced();
+                        case "Namespaced" -> request.namespaced();
+                        default -> true;
+                    };
+        }
+
+        private static boolean matchesAny(Set<String> allowed, String value) {
+            return allowed.contains("*") || allowed.contains(value);
+        }
+
+        /** {@code pods} is the main resource only, {@code pods/*} its subresources, {@code *}/{@code *&#47;*} all. */
+        private static boolean matchesResource(String pattern, Request request) {
+            int slash = pattern.indexOf('/');
+            String resource = slash < 0 ? pattern : pattern.substring(0, slash);
+            String subResource = slash < 0 ? "" : pattern.substring(slash + 1);
+            boolean resourceMatches = resource.equals("*") || resource.equals(request.resource());
+            if (request.subResource().isEmpty()) {
+                return resourceMatches && slash < 0;
+            }
+            return resourceMatches && (subResource.equals("*") || subResource.equals(request.subResource()));
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package dev.harbormaster.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.harbormaster.cel.CelCompileException;
+import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.cel.CelExpression;
+import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cel.LabelSelectors;
+import dev.harbormaster.policy.CompiledPolicy.Check;
+import dev.harbormaster.policy.CompiledPolicy.Named;
+import dev.harbormaster.policy.PolicySpec.Action;
+import dev.harbormaster.policy.PolicySpec.FailurePolicy;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns one policy document into a {@link CompiledPolicy}: reads the spec strictly, checks what
+ * the API server would check, compiles every CEL expression. Reports every problem it finds, each
+ * with the field it is in, rather than stopping at the first.
+ */
+final class PolicyCompiler {
+
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final Set<String> OPERATIONS = Set.of("*", "CREATE", "UPDATE", "DELETE", "CONNECT");
+    private static final Set<String> SCOPES = Set.of("*", "Cluster", "Namespaced");
+    private static final Set<String> REASONS = Set.of("Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge");
+
+    private final CelEnvironment cel;
+
+    PolicyCompiler(CelEnvironment cel) {
+        this.cel = cel;
+    }
+
+    /** Collects the problems of one document while it compiles. */
+    private final class Context {
+        final String source;
+        final PolicyDocument.Metadata metadata;
+        final List<String> errors = new ArrayList<>();
+
+        Context(String source, PolicyDocument.Metadata metadata) {
+            this.source = source;
+            this.metadata = metadata;
+        }
+
+        void error(String field, String message) {
+            errors.add(field + ": " + message);
+        }
+
+        CelExpression compile(String field, String expression, CelType resultType) {
+            try {
+                return cel.compile(expression, resultType);
+            } catch (CelCompileException e) {
+                error(field, e.getMessage());
+                return null;
+            }
+        }
+    }
+
+    /**
+     * @return the compiled policy; never null when {@code errors} stayed empty
+     * @param errors receives "field: message" for each problem
+     */
+    CompiledPolicy compile(String source, PolicyDocument document, List<String> errors) {
+        Context context = new Context(source, document.metadata());
+        PolicySpec spec = readSpec(document.spec(), context);
+        CompiledPolicy policy = spec == null ? null : compile(document.name(), spec, context);
+        errors.addAll(context.errors);
+        return context.errors.isEmpty() ? policy : null;
+    }
+
+    private PolicySpec readSpec(JsonNode node, Context context) {
+        if (node == null || !node.isObject()) {
+            context.error("spec", "missing, or not a map");
+            return null;
+        }
+        try {
+            return STRICT.treeToValue(node, PolicySpec.class);
+        } catch (JsonProcessingException e) {
+            context.error(path(e), describe(e));
+            return null;
+        }
+    }
+
+    private CompiledPolicy compile(String name, PolicySpec spec, Context context) {
+        Set<Action> actions = actions(spec.validationActions(), context);
+        FailurePolicy failurePolicy = spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy();
+        MatchCriteria match = match(spec.matchConstraints(), context);
+
+        List<Named> conditions = new ArrayList<>();
+        Set<String> conditionNames = new HashSet<>();
+        for (int i = 0; i < size(spec.matchConditions()); i++) {
+            PolicySpec.NamedExpression condition = spec.matchConditions().get(i);
+            String field = "spec.matchConditions[" + i + "]";
+            if (condition.name() == null || !conditionNames.add(condition.name())) {
+                context.error(field + ".name", condition.name() == null ? "missing" : "duplicate name '" + condition.name() + "'");
+            }
+            conditions.add(new Named(condition.name(), context.compile(field + ".expression", condition.expression(), SimpleType.BOOL)));
+        }
+
+        List<Named> variables = new ArrayList<>();
+        Set<String> variableNames = new HashSet<>();
+        for (int i = 0; i < size(spec.variables()); i++) {
+            PolicySpec.NamedExpression variable = spec.variables().get(i);
+            String field = "spec.variables[" + i + "]";
+            if (variable.name() == null || !IDENTIFIER.matcher(variable.name()).matches()) {
+                context.error(field + ".name", "'" + variable.name() + "' is not a valid CEL identifier");
+            } else if (!variableNames.add(variable.name())) {
+                context.error(field + ".name", "duplicate variable '" + variable.name() + "'");
+            }
+            variables.add(new Named(variable.name(), context.compile(field + ".expression", variable.expression(), SimpleType.DYN)));
+        }
+
+        List<Check> validations = new ArrayList<>();
+        for (int i = 0; i < size(spec.validations()); i++) {
+            PolicySpec.Validation validation = spec.validations().get(i);
+            String field = "spec.validations[" + i + "]";
+            CelExpression expression = context.compile(field + ".expression", validation.expression(), SimpleType.BOOL);
+            CelExpression messageExpression = validation.messageExpression() == null ? null
+                    : context.compile(field + ".messageExpression", validation.messageExpression(), SimpleType.STRING);
+            if (validation.reason() != null && !REASONS.contains(validation.reason())) {
+                context.error(field + ".reason", "'" + validation.reason() + "' is not one of " + REASONS);
+            }
+            validations.add(new Check(i, expression, validation.message(), messageExpression,
+                    validation.reason() == null ? "Invalid" : validation.reason(), validation.fieldPath()));
+        }
+
+        List<Named> auditAnnotations = new ArrayList<>();
+        for (int i = 0; i < size(spec.auditAnnotations()); i++) {
+            PolicySpec.AuditAnnotation annotation = spec.auditAnnotations().get(i);
+            String field = "spec.auditAnnotations[" + i + "]";
+            if (annotation.key() == null || !annotation.key().matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")) {
+                context.error(field + ".key", "'" + annotation.key() + "' is not a valid annotation key");
+            }
+            auditAnnotations.add(new Named(annotation.key(),
+                    context.compile(field + ".valueExpression", annotation.valueExpression(), SimpleType.STRING)));
+        }
+        if (validations.isEmpty() && auditAnnotations.isEmpty()) {
+            context.error("spec", "needs at least one of validations or auditAnnotations");
+        }
+
+        Object params = params(spec.params(), context);
+        if (!context.errors.isEmpty()) {
+            return null;
+        }
+        return new CompiledPolicy(name, context.source, actions, failurePolicy, match,
+                conditions, variables, validations, auditAnnotations, params);
+    }
+
+    private static Set<Action> actions(List<Action> listed, Context context) {
+        if (listed == null || listed.isEmpty()) {
+            context.error("spec.validationActions", "needs at least one of Deny, Warn, Audit");
+            return Set.of();
+        }
+        Set<Action> actions = EnumSet.copyOf(listed);
+        if (actions.contains(Action.Deny) && actions.contains(Action.Warn)) {
+            context.error("spec.validationActions", "Deny and Warn together make no sense: a denied request shows no warning");
+        }
+        return actions;
+    }
+
+    private static MatchCriteria match(PolicySpec.MatchResources constraints, Context context) {
+        String field = "spec.matchConstraints";
+        if (constraints == null) {
+            context.error(field, "missing: say which resources the policy applies to (resourceRules)");
+            return null;
+        }
+        if (constraints.resourceRules() == null || constraints.resourceRules().isEmpty()) {
+            context.error(field + ".resourceRules", "needs at least one rule");
+        }
+        if (constraints.matchPolicy() != null && !Set.of("Exact", "Equivalent").contains(constraints.matchPolicy())) {
+            context.error(field + ".matchPolicy", "'" + constraints.matchPolicy() + "' is not one of [Exact, Equivalent]");
+        }
+        return new MatchCriteria(
+                rules(constraints.resourceRules(), field + ".resourceRules", context),
+                rules(constraints.excludeResourceRules(), field + ".excludeResourceRules", context),
+                selector(constraints.namespaceSelector(), field + ".namespaceSelector", context),
+                selector(constraints.objectSelector(), field + ".objectSelector", context));
+    }
+
+    private static List<MatchCriteria.Rule> rules(List<PolicySpec.ResourceRule> rules, String field, Context context) {
+        List<MatchCriteria.Rule> compiled = new ArrayList<>();
+        for (int i = 0; i < size(rules); i++) {
+            PolicySpec.ResourceRule rule = rules.get(i);
+            String at = field + "[" + i + "]";
+            Set<String> operations = required(rule.operations(), at + ".operations", context);
+            operations.stream().filter(op -> !OPERATIONS.contains(op))
+                    .forEach(op -> context.error(at + ".operations", "'" + op + "' is not one of " + OPERATIONS));
+            String scope = rule.scope() == null ? "*" : rule.scope();
+            if (!SCOPES.contains(scope)) {
+                context.error(at + ".scope", "'" + scope + "' is not one of " + SCOPES);
+            }
+            compiled.add(new MatchCriteria.Rule(operations,
+                    required(rule.apiGroups(), at + ".apiGroups", context),
+                    required(rule.apiVersions(), at + ".apiVersions", context),
+                    List.copyOf(required(rule.resources(), at + ".resources", context)),
+                    rule.resourceNames() == null ? Set.of() : Set.copyOf(rule.resourceNames()),
+                    scope));
+        }
+        return compiled;
+    }
+
+    private static Set<String> required(List<String> values, String field, Context context) {
+        if (values == null || values.isEmpty()) {
+            context.error(field, "needs at least one value (\"*\" for all)");
+            return Set.of();
+        }
+        return new LinkedHashSet<>(values);
+    }
+
+    private static Predicate<Map<?, ?>> selector(JsonNode node, String field, Context context) {
+        try {
+            return LabelSelectors.compile(toCel(node));
+        } catch (IllegalArgumentException | IOException e) {
+            context.error(field, e.getMessage());
+            return labels -> true;
+        }
+    }
+
+    private static Object params(JsonNode node, Context context) {
+        try {
+            return node == null ? Map.of() : toCel(node);
+        } catch (IOException e) {
+            context.error("spec.params", e.getMessage());
+            return Map.of();
+        }
+    }
+
+    private static Object toCel(JsonNode node) throws IOException {
+        return node == null || node.isNull() ? null : CelJson.read(STRICT.treeAsTokens(node));
+    }
+
+    private static int size(List<?> list) {
+        return list == null ? 0 : list.size();
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder("spec");
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append('.').append(reference.getFieldName());
+            } else {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String describe(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String known = unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            return "unknown field (known fields here: " + known + ")";
+        }
+        if (e instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
+            return "'" + invalid.getValue() + "' is not one of " + List.of(invalid.getTargetType().getEnumConstants());
+        }
+        return e.getOriginalMessage();
+    }
+
+    private static String describe(JsonProcessingException e) {
+        return e instanceof JsonMappingException mapping ? describe(mapping) : e.getOriginalMessage();
+    }
+
+    private static String path(JsonProcessingException e) {
+        return e instanceof JsonMappingException mapping ? path(mapping) : "spec";
+    }
+}

@@ -1,0 +1,195 @@
+package dev.harbormaster.policy;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.harbormaster.cel.CelEnvironment;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads policy files (YAML, several documents each) and compiles them into a {@link PolicySet}.
+ * All or nothing: one broken document fails the whole load with every error listed, so a half
+ * pack never goes into force.
+ */
+public final class PolicyLoader {
+
+    public static final String VALIDATING_POLICY = "ValidatingPolicy";
+    /** Test cases kept beside the policies; read by the policy test runner, passed over here. */
+    public static final String POLICY_TEST = "PolicyTest";
+    /** Where the default pack sits on the class path. */
+    public static final String BUNDLED = "policies";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final PolicyCompiler compiler;
+
+    public PolicyLoader(CelEnvironment cel) {
+        this.compiler = new PolicyCompiler(cel);
+    }
+
+    /** A document of a file, with where it starts. */
+    public record Located(PolicySource source, int index, int line, JsonNode node) {
+    }
+
+    public PolicySet load(List<PolicySource> sources, String origin) throws PolicyLoadException {
+        List<PolicyError> errors = new ArrayList<>();
+        List<CompiledPolicy> policies = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (PolicySource source : sources) {
+            for (Located located : documents(source, errors)) {
+                compile(located, policies, seen, errors);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new PolicyLoadException(errors);
+        }
+        policies.sort(Comparator.comparing(CompiledPolicy::name));
+        return new PolicySet(policies, origin, Instant.now());
+    }
+
+    private void compile(Located located, List<CompiledPolicy> policies, Map<String, String> seen, List<PolicyError> errors) {
+        PolicyDocument document;
+        try {
+            document = YAML.treeToValue(located.node(), PolicyDocument.class);
+        } catch (JsonProcessingException e) {
+            errors.add(error(located, null, null, e.getOriginalMessage()));
+            return;
+        }
+        if (POLICY_TEST.equals(document.kind())) {
+            return;
+        }
+        String name = document.name();
+        if (!PolicyDocument.API_VERSION.equals(document.apiVersion())) {
+            errors.add(error(located, name, "apiVersion", "'" + document.apiVersion() + "' is not " + PolicyDocument.API_VERSION));
+            return;
+        }
+        if (!VALIDATING_POLICY.equals(document.kind())) {
+            errors.add(error(located, name, "kind", "'" + document.kind() + "' is not one of [" + VALIDATING_POLICY + ", " + POLICY_TEST + "]"));
+            return;
+        }
+        if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            errors.add(error(located, name, "metadata.name", "'" + name + "' is not a valid name (lower-case DNS subdomain)"));
+            return;
+        }
+        String where = located.source().name() + " (document " + located.index() + ")";
+        String earlier = seen.putIfAbsent(name, where);
+        if (earlier != null) {
+            errors.add(error(located, name, "metadata.name", "a policy of this name is already defined in " + earlier));
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        CompiledPolicy policy = compiler.compile(where, document, problems);
+        for (String problem : problems) {
+            int colon = problem.indexOf(": ");
+            errors.add(error(located, name, problem.substring(0, colon), problem.substring(colon + 2)));
+        }
+        if (policy != null) {
+            policies.add(policy);
+        }
+    }
+
+    private static PolicyError error(Located located, String policy, String field, String message) {
+        return new PolicyError(located.source().name(), located.index(), located.line(), policy, field, message);
+    }
+
+    /** Splits a file into its YAML documents; a syntax error is reported, the rest of the file skipped. */
+    public static List<Located> documents(PolicySource source, List<PolicyError> errors) {
+        List<Located> documents = new ArrayList<>();
+        int index = 0;
+        try (JsonParser parser = YAML.getFactory().createParser(source.content())) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                index++;
+                int line = parser.currentTokenLocation().getLineNr();
+                JsonNode node = YAML.readTree(parser);
+                if (node == null || node.isNull() || node.isMissingNode()) {
+                    continue;
+                }
+                if (!node.isObject()) {
+                    errors.add(new PolicyError(source.name(), index, line, null, null, "a document must be a map, not " + node.getNodeType()));
+                    continue;
+                }
+                documents.add(new Located(source, index, line, node));
+            }
+        } catch (IOException e) {
+            String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+            int line = e instanceof JsonProcessingException json && json.getLocation() != null ? json.getLocation().getLineNr() : 0;
+            errors.add(new PolicyError(source.name(), Math.max(index, 1), line, null, null, "not valid YAML: " + message));
+        }
+        return documents;
+    }
+
+    /**
+     * Every {@code .yaml}/{@code .yml} file below the directory, in path order, following links.
+     * Hidden files and folders are passed over: a mounted ConfigMap keeps its real files in
+     * {@code ..2026_01_01_00_00_00.123/} and links them from the top, so each would count twice.
+     */
+    public static List<PolicySource> readDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("policy directory " + directory + " does not exist or is not a directory");
+        }
+        List<PolicySource> sources = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))).sorted().toList()) {
+                sources.add(new PolicySource(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+            }
+        }
+        return sources;
+    }
+
+    /** The default pack from the class path (the jar, or target/classes in development). */
+    public static List<PolicySource> readBundled() throws IOException {
+        URL url = Thread.currentThread().getContextClassLoader().getResource(BUNDLED);
+        if (url == null) {
+            throw new IOException("the bundled policy pack '" + BUNDLED + "/' is not on the class path");
+        }
+        try {
+            URI uri = url.toURI();
+            if ("file".equals(uri.getScheme())) {
+                return relabel(readDirectory(Path.of(uri)), Path.of(uri));
+            }
+            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                Path root = jar.provider().getPath(uri);
+                return relabel(readDirectory(root), root);
+            }
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot read the bundled policy pack at " + url, e);
+        }
+    }
+
+    /** Names bundled files {@code policies/x.yaml}, whatever jar or folder they came from. */
+    private static List<PolicySource> relabel(List<PolicySource> sources, Path root) {
+        return sources.stream()
+                .map(s -> new PolicySource(BUNDLED + "/" + root.relativize(root.getFileSystem().getPath(s.name())), s.content()))
+                .toList();
+    }
+
+    private static boolean isPolicyFile(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return false;
+            }
+        }
+        String name = relative.getFileName().toString();
+        return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+}

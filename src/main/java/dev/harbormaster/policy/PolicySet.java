@@ -1,0 +1,19 @@
+package dev.harbormaster.policy;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An immutable snapshot of compiled policies, ordered by name. A reload builds a new one and swaps
+ * a single reference, so a request in flight finishes with the snapshot it started with.
+ */
+public record PolicySet(List<CompiledPolicy> validating, String origin, Instant loadedAt) {
+
+    public PolicySet {
+        validating = List.copyOf(validating);
+    }
+
+    public int size() {
+        return validating.size();
+    }
+}

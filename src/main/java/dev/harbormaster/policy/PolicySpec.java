@@ -1,0 +1,51 @@
+package dev.harbormaster.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * The spec of a ValidatingPolicy, in the shape of ValidatingAdmissionPolicy (plus its binding's
+ * {@code validationActions}) so that a platform team reads it without a manual. Own records rather
+ * than fabric8's model classes: these are read strictly, so a misspelt field is an error with its
+ * path instead of a silently ignored property.
+ */
+public record PolicySpec(
+        List<Action> validationActions,
+        FailurePolicy failurePolicy,
+        MatchResources matchConstraints,
+        List<NamedExpression> matchConditions,
+        List<NamedExpression> variables,
+        List<Validation> validations,
+        List<AuditAnnotation> auditAnnotations,
+        JsonNode params) {
+
+    public enum Action { Deny, Warn, Audit }
+
+    public enum FailurePolicy { Fail, Ignore }
+
+    public record MatchResources(
+            JsonNode namespaceSelector,
+            JsonNode objectSelector,
+            List<ResourceRule> resourceRules,
+            List<ResourceRule> excludeResourceRules,
+            String matchPolicy) {
+    }
+
+    public record ResourceRule(
+            List<String> apiGroups,
+            List<String> apiVersions,
+            List<String> operations,
+            List<String> resources,
+            List<String> resourceNames,
+            String scope) {
+    }
+
+    public record NamedExpression(String name, String expression) {
+    }
+
+    public record Validation(String expression, String message, String messageExpression, String reason, String fieldPath) {
+    }
+
+    public record AuditAnnotation(String key, String valueExpression) {
+    }
+}

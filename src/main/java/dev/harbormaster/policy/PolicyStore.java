@@ -1,0 +1,126 @@
+package dev.harbormaster.policy;
+
+import dev.harbormaster.cel.CelEnvironment;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Holds the policy set in force. Loads it at start (a broken pack stops the start, with every
+ * error), then watches the policy directory and swaps in a new snapshot when the files change;
+ * a broken change is reported and the last good snapshot stays in force.
+ */
+@Startup
+@ApplicationScoped
+public class PolicyStore {
+
+    private static final Logger LOG = Logger.getLogger(PolicyStore.class);
+
+    private final Optional<Path> directory;
+    private final PolicyLoader loader;
+    private final MeterRegistry metrics;
+    private final AtomicReference<PolicySet> current = new AtomicReference<>();
+    private volatile PolicyLoadException lastError;
+    private volatile String fingerprint;
+
+    @Inject
+    public PolicyStore(@ConfigProperty(name = "harbormaster.policies.dir") Optional<Path> directory,
+                       @ConfigProperty(name = "harbormaster.cel.cost-limit", defaultValue = "1000000") long costLimit,
+                       MeterRegistry metrics) {
+        this.directory = directory;
+        this.loader = new PolicyLoader(new CelEnvironment(costLimit));
+        this.metrics = metrics;
+        metrics.gauge("harbormaster.policies.loaded", current, ref -> ref.get() == null ? 0 : ref.get().size());
+    }
+
+    @PostConstruct
+    void start() {
+        try {
+            fingerprint = fingerprint();
+            current.set(load());
+            LOG.infof("loaded %d policies from %s", current.get().size(), current.get().origin());
+        } catch (PolicyLoadException | IOException e) {
+            throw new IllegalStateException("cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The snapshot in force; take it once per request and use that one throughout. */
+    public PolicySet current() {
+        return current.get();
+    }
+
+    /** Why the last reload was refused, while the snapshot before it stays in force. */
+    public Optional<PolicyLoadException> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    @Scheduled(every = "${harbormaster.policies.reload-interval:2s}", delayed = "${harbormaster.policies.reload-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reloadIfChanged() {
+        if (directory.isEmpty()) {
+            return;
+        }
+        try {
+            String now = fingerprint();
+            if (now.equals(fingerprint)) {
+                return;
+            }
+            fingerprint = now;
+            reload();
+        } catch (IOException e) {
+            LOG.errorf("cannot read the policy directory, keeping %d policies in force: %s", current.get().size(), e.getMessage());
+            metrics.counter("harbormaster.policy.reloads", "result", "failure").increment();
+        }
+    }
+
+    /** Loads the policies again now; on failure keeps the snapshot in force and reports why. */
+    public void reload() throws IOException {
+        try {
+            PolicySet loaded = load();
+            current.set(loaded);
+            lastError = null;
+            metrics.counter("harbormaster.policy.reloads", "result", "success").increment();
+            LOG.infof("reloaded %d policies from %s", loaded.size(), loaded.origin());
+        } catch (PolicyLoadException e) {
+            lastError = e;
+            metrics.counter("harbormaster.policy.reloads", "result", "failure").increment();
+            LOG.errorf("policy reload refused, keeping the %d policies in force. %s", current.get().size(), e.getMessage());
+        }
+    }
+
+    private PolicySet load() throws PolicyLoadException, IOException {
+        if (directory.isPresent()) {
+            return loader.load(PolicyLoader.readDirectory(directory.get()), directory.get().toString());
+        }
+        return loader.load(PolicyLoader.readBundled(), "the bundled default pack");
+    }
+
+    /** Names, sizes and modification times of the files: cheap to take every few seconds. */
+    private String fingerprint() throws IOException {
+        if (directory.isEmpty()) {
+            return "";
+        }
+        StringBuilder print = new StringBuilder();
+        try (Stream<Path> files = Files.walk(directory.get(), java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            for (Path file : files.sorted().toList()) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                print.append(file).append(' ').append(attributes.size()).append(' ')
+                        .append(attributes.lastModifiedTime().toMillis()).append('\n');
+            }
+        }
+        return print.toString();
+    }
+
+}
