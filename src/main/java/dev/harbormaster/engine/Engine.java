@@ -84,7 +84,7 @@ public class Engine {
                 return;
             }
         }
-        boolean passed = true;
+        int resultsBefore = decision.results.size();
         for (CompiledPolicy.Check check : policy.validations()) {
             String field = "validations[" + check.index() + "]";
             try {
@@ -95,11 +95,10 @@ public class Engine {
                 if (!(result instanceof Boolean)) {
                     throw new EvaluationFailure("evaluated to " + result + ", not a bool");
                 }
-                passed = false;
                 decision.add(new PolicyResult(policy.name(), Outcome.VIOLATION, actions, message(check, activation),
                         check.reason(), check.fieldPath()));
             } catch (EvaluationFailure e) {
-                passed &= !decision.failed(policy, actions, field, e.getMessage());
+                decision.failed(policy, actions, field, e.getMessage());
             }
         }
         for (CompiledPolicy.Named annotation : policy.auditAnnotations()) {
@@ -109,10 +108,10 @@ public class Engine {
                     decision.auditAnnotations.put(policy.name() + "." + annotation.name(), text);
                 }
             } catch (EvaluationFailure e) {
-                passed &= !decision.failed(policy, actions, "auditAnnotations '" + annotation.name() + "'", e.getMessage());
+                decision.failed(policy, actions, "auditAnnotations '" + annotation.name() + "'", e.getMessage());
             }
         }
-        if (passed) {
+        if (decision.results.size() == resultsBefore) {
             decision.add(new PolicyResult(policy.name(), Outcome.PASS, actions, null, null, null));
         }
     }
@@ -192,16 +191,15 @@ public class Engine {
             results.add(result);
         }
 
-        /** Records an expression that could not be evaluated; returns whether it counts as a violation. */
-        boolean failed(CompiledPolicy policy, Set<Action> actions, String where, String error) {
+        /** Records an expression that could not be evaluated, as a violation or an ignored error. */
+        void failed(CompiledPolicy policy, Set<Action> actions, String where, String error) {
             String message = where + " could not be evaluated: " + error;
             if (policy.failurePolicy() == FailurePolicy.Ignore) {
                 results.add(new PolicyResult(policy.name(), Outcome.ERROR_IGNORED, actions, message, null, null));
-                return false;
+            } else {
+                results.add(new PolicyResult(policy.name(), Outcome.VIOLATION, actions,
+                        message + " (failurePolicy: Fail)", "Forbidden", null));
             }
-            results.add(new PolicyResult(policy.name(), Outcome.VIOLATION, actions,
-                    message + " (failurePolicy: Fail)", "Forbidden", null));
-            return true;
         }
 
         Verdict verdict() {

@@ -109,7 +109,7 @@ public class PolicyStore {
 
     /** Names, sizes and modification times of the files: cheap to take every few seconds. */
     private String fingerprint() throws IOException {
-        if (directory.isEmpty()) {
+        if (directory.isEmpty() || !Files.isDirectory(directory.get())) {
             return "";
         }
         StringBuilder print = new StringBuilder();

@@ -1,0 +1,206 @@
+package dev.harbormaster.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.engine.AdmissionInput;
+import dev.harbormaster.engine.Engine;
+import dev.harbormaster.engine.PolicyResult;
+import dev.harbormaster.engine.PolicyResult.Outcome;
+import dev.harbormaster.engine.Verdict;
+import dev.harbormaster.policy.CompiledPolicy;
+import dev.harbormaster.policy.PolicyDocument;
+import dev.harbormaster.policy.PolicyError;
+import dev.harbormaster.policy.PolicyLoadException;
+import dev.harbormaster.policy.PolicyLoader;
+import dev.harbormaster.policy.PolicySet;
+import dev.harbormaster.policy.PolicySource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the {@code PolicyTest} documents found beside policies: each case is an object (and
+ * optionally an old object, a namespace's labels, a dry run) with the verdict the policies must
+ * give. The build runs the default pack's tests this way; policy authors run their own.
+ */
+public final class PolicyTestRunner {
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+
+    private final CelEnvironment cel;
+
+    public PolicyTestRunner(CelEnvironment cel) {
+        this.cel = cel;
+    }
+
+    /** The spec of a PolicyTest document. */
+    public record TestSpec(List<String> policies, Engine.Mode mode, List<Case> cases) {
+    }
+
+    public record Case(String name, String operation, String namespace, Map<String, String> namespaceLabels,
+                       boolean dryRun, JsonNode object, JsonNode oldObject, JsonNode userInfo, Expect expect) {
+    }
+
+    /**
+     * What a case must give; a field left out is not checked.
+     *
+     * @param violations   exactly the policies that find a violation, whatever their action
+     * @param ignoredErrors exactly the policies whose errors were ignored (failurePolicy Ignore)
+     * @param messages     text that must appear in the messages of the results
+     * @param warnings     how many warnings the response carries
+     * @param auditAnnotations keys the response's audit annotations must have
+     */
+    public record Expect(Boolean allowed, List<String> violations, List<String> ignoredErrors, List<String> messages,
+                         Integer warnings, List<String> auditAnnotations) {
+    }
+
+    /** One case's outcome; {@code failures} says what differed from what was expected. */
+    public record CaseResult(String file, String test, String name, List<String> failures) {
+        public boolean passed() {
+            return failures.isEmpty();
+        }
+    }
+
+    /** Loads the policies in the sources and runs every PolicyTest in them against those policies. */
+    public List<CaseResult> run(List<PolicySource> sources) throws PolicyLoadException {
+        PolicySet all = new PolicyLoader(cel).load(sources, "policy tests");
+        List<PolicyError> errors = new ArrayList<>();
+        List<CaseResult> results = new ArrayList<>();
+        for (PolicySource source : sources) {
+            for (PolicyLoader.Located located : PolicyLoader.documents(source, errors)) {
+                if (PolicyLoader.POLICY_TEST.equals(located.node().path("kind").asText())) {
+                    runTest(located, all, errors, results);
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new PolicyLoadException(errors);
+        }
+        return results;
+    }
+
+    private void runTest(PolicyLoader.Located located, PolicySet all, List<PolicyError> errors, List<CaseResult> results) {
+        String file = located.source().name();
+        PolicyDocument document;
+        TestSpec spec;
+        try {
+            document = STRICT.treeToValue(located.node(), PolicyDocument.class);
+            spec = STRICT.treeToValue(document.spec(), TestSpec.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+            errors.add(new PolicyError(file, located.index(), located.line(), null, "spec", message));
+            return;
+        }
+        if (spec == null || spec.cases() == null || spec.cases().isEmpty()) {
+            errors.add(new PolicyError(file, located.index(), located.line(), document.name(), "spec.cases", "no cases"));
+            return;
+        }
+        Optional<PolicySet> selected = select(all, spec.policies());
+        Engine engine = new Engine(spec.mode() == null ? Engine.Mode.ENFORCE : spec.mode());
+        for (Case testCase : spec.cases()) {
+            List<String> failures = new ArrayList<>();
+            if (selected.isEmpty()) {
+                failures.add("policies " + spec.policies() + " are not all loaded; loaded: "
+                        + all.validating().stream().map(CompiledPolicy::name).toList());
+            } else {
+                try {
+                    AdmissionInput input = input(testCase);
+                    Verdict verdict = engine.evaluate(input, selected.get(), clusterView(testCase));
+                    check(testCase.expect(), verdict, failures);
+                } catch (IllegalArgumentException | IOException e) {
+                    failures.add("unusable case: " + e.getMessage());
+                }
+            }
+            results.add(new CaseResult(file, document.name(), testCase.name(), failures));
+        }
+    }
+
+    private static Optional<PolicySet> select(PolicySet all, List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return Optional.of(all);
+        }
+        List<CompiledPolicy> chosen = all.validating().stream().filter(p -> names.contains(p.name())).toList();
+        return chosen.size() == Set.copyOf(names).size()
+                ? Optional.of(new PolicySet(chosen, all.origin(), all.loadedAt()))
+                : Optional.empty();
+    }
+
+    private static AdmissionInput input(Case testCase) throws IOException {
+        String operation = testCase.operation() == null ? "CREATE" : testCase.operation();
+        return ManifestInput.of(operation, toMap(testCase.object()), toMap(testCase.oldObject()),
+                testCase.namespace() == null ? "default" : testCase.namespace(), toMap(testCase.userInfo()), testCase.dryRun());
+    }
+
+    private static ClusterView clusterView(Case testCase) {
+        if (testCase.namespaceLabels() == null) {
+            return ClusterView.EMPTY;
+        }
+        return name -> Optional.of(Map.of("apiVersion", "v1", "kind", "Namespace",
+                "metadata", Map.of("name", name, "labels", testCase.namespaceLabels())));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> toMap(JsonNode node) throws IOException {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("an object must be a map");
+        }
+        return (Map<String, Object>) CelJson.read(STRICT.treeAsTokens(node));
+    }
+
+    private static void check(Expect expect, Verdict verdict, List<String> failures) {
+        if (expect == null) {
+            failures.add("the case has no expect");
+            return;
+        }
+        if (expect.allowed() != null && expect.allowed() != verdict.allowed()) {
+            failures.add("expected " + (expect.allowed() ? "allowed" : "denied") + " but was "
+                    + (verdict.allowed() ? "allowed" : "denied: " + verdict.denial().message()));
+        }
+        compare("violations", expect.violations(), policies(verdict, Outcome.VIOLATION), failures);
+        compare("ignored errors", expect.ignoredErrors(), policies(verdict, Outcome.ERROR_IGNORED), failures);
+        if (expect.messages() != null) {
+            String all = verdict.results().stream().map(PolicyResult::message).filter(m -> m != null)
+                    .collect(Collectors.joining("\n"));
+            for (String text : expect.messages()) {
+                if (!all.contains(text)) {
+                    failures.add("no message contains \"" + text + "\"; messages: " + (all.isEmpty() ? "none" : all));
+                }
+            }
+        }
+        if (expect.warnings() != null && expect.warnings() != verdict.warnings().size()) {
+            failures.add("expected " + expect.warnings() + " warning(s), got " + verdict.warnings());
+        }
+        if (expect.auditAnnotations() != null && !verdict.auditAnnotations().keySet().containsAll(expect.auditAnnotations())) {
+            failures.add("expected audit annotations " + expect.auditAnnotations() + ", got " + verdict.auditAnnotations());
+        }
+    }
+
+    private static Set<String> policies(Verdict verdict, Outcome outcome) {
+        return verdict.results().stream().filter(r -> r.outcome() == outcome).map(PolicyResult::policy)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static void compare(String what, List<String> expected, Set<String> actual, List<String> failures) {
+        if (expected != null && !new TreeSet<>(expected).equals(actual)) {
+            failures.add("expected " + what + " " + new TreeSet<>(expected) + ", got " + actual);
+        }
+    }
+}

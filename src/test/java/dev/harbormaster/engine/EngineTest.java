@@ -1,0 +1,129 @@
+package dev.harbormaster.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.harbormaster.audit.ManifestInput;
+import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.engine.PolicyResult.Outcome;
+import dev.harbormaster.policy.PolicyLoader;
+import dev.harbormaster.policy.PolicySet;
+import dev.harbormaster.policy.PolicySource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** What the YAML fixtures cannot express: cost limits, message shaping, denial status codes. */
+class EngineTest {
+
+    private static final String POLICY = """
+            apiVersion: harbormaster.dev/v1alpha1
+            kind: ValidatingPolicy
+            metadata: {name: %s}
+            spec:
+              validationActions: [%s]
+              failurePolicy: %s
+              matchConstraints:
+                resourceRules:
+                - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
+              validations:
+              - expression: %s
+                message: %s
+                reason: %s
+            """;
+
+    private static PolicySet policies(long costLimit, String... documents) throws Exception {
+        return new PolicyLoader(new CelEnvironment(costLimit)).load(List.of(new PolicySource("test.yaml", String.join("---\n", documents))), "test");
+    }
+
+    private static String policy(String name, String action, String failurePolicy, String expression, String message, String reason) {
+        return POLICY.formatted(name, action, failurePolicy, expression, message, reason);
+    }
+
+    private static AdmissionInput configMap(Map<String, Object> data) {
+        return ManifestInput.of("CREATE", Map.of("apiVersion", "v1", "kind", "ConfigMap",
+                "metadata", Map.of("name", "settings", "namespace", "shop"), "data", data), null, "default", null, false);
+    }
+
+    private static final String RUNAWAY = "\"object.data.items.all(a, object.data.items.all(b, object.data.items.all(c, a + b + c >= 0)))\"";
+
+    @Test
+    void aRunawayExpressionHitsTheCostLimitAndFailsOnlyItsPolicy() throws Exception {
+        PolicySet set = policies(10_000,
+                policy("runaway", "Deny", "Fail", RUNAWAY, "never shown", "Invalid"),
+                policy("runaway-ignored", "Deny", "Ignore", RUNAWAY, "never shown", "Invalid"),
+                policy("cheap", "Deny", "Fail", "\"object.data.items.size() > 0\"", "empty", "Invalid"));
+        List<Long> items = LongStream.range(0, 100).boxed().toList();
+
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("items", items)), set, ClusterView.EMPTY);
+
+        assertThat(verdict.allowed()).isFalse();
+        assertThat(verdict.results()).extracting(PolicyResult::policy, PolicyResult::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("cheap", Outcome.PASS),
+                org.assertj.core.groups.Tuple.tuple("runaway", Outcome.VIOLATION),
+                org.assertj.core.groups.Tuple.tuple("runaway-ignored", Outcome.ERROR_IGNORED));
+        assertThat(verdict.denial().message()).contains("[runaway] validations[0] could not be evaluated: cost limit exceeded: more than 10000 evaluation steps");
+    }
+
+    @Test
+    void theDefaultCostLimitStopsACubicExpressionOverALargeList() throws Exception {
+        PolicySet set = policies(1_000_000, policy("runaway", "Deny", "Fail", RUNAWAY, "never shown", "Invalid"));
+        List<Long> items = LongStream.range(0, 2_000).boxed().toList();
+        long start = System.nanoTime();
+
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("items", items)), set, ClusterView.EMPTY);
+
+        assertThat(verdict.denial().message()).contains("cost limit exceeded");
+        // 2,000³ steps would take hours; the limit ends it after a million (generous bound: shared CI machine).
+        assertThat(System.nanoTime() - start).isLessThan(30_000_000_000L);
+    }
+
+    @Test
+    void theDenialCarriesTheReasonAndCodeOfTheFirstDenyingPolicy() throws Exception {
+        PolicySet set = policies(1_000_000,
+                policy("a-forbidden", "Deny", "Fail", "\"false\"", "first", "Forbidden"),
+                policy("b-too-large", "Deny", "Fail", "\"false\"", "second", "RequestEntityTooLarge"));
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.EMPTY);
+        assertThat(verdict.denial()).isEqualTo(new Verdict.Denial(403, "Forbidden", "[a-forbidden] first\n[b-too-large] second"));
+    }
+
+    @Test
+    void warningsStayShortEnoughForKubectlAndMessagesStayOnOneLine() throws Exception {
+        String longMessage = "x".repeat(400);
+        PolicySet set = policies(1_000_000,
+                policy("long", "Warn", "Fail", "\"false\"", longMessage, "Invalid"),
+                policy("multiline", "Warn", "Fail", "\"false\"", "\"first line\\n  second line\"", "Invalid"));
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.EMPTY);
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(verdict.warnings()).hasSize(2);
+        assertThat(verdict.warnings().get(0)).hasSize(Engine.MAX_WARNING_LENGTH).startsWith("[long] xxx").endsWith("…");
+        assertThat(verdict.warnings().get(1)).isEqualTo("[multiline] first line second line");
+    }
+
+    @Test
+    void evaluationIsSafeFromManyThreadsAtOnce() throws Exception {
+        PolicySet set = policies(1_000_000, policy("needs-items", "Deny", "Fail", "\"object.data.items.size() > 1\"", "few", "Invalid"));
+        Engine engine = new Engine(Engine.Mode.ENFORCE);
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 8; t++) {
+            int size = t % 3;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 500; i++) {
+                    Verdict verdict = engine.evaluate(configMap(Map.of("items", LongStream.range(0, size).boxed().toList())), set, ClusterView.EMPTY);
+                    if (verdict.allowed() != size > 1) {
+                        failures.add(new AssertionError("wrong verdict for " + size + " items"));
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(failures).isEmpty();
+    }
+}

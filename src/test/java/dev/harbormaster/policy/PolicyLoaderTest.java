@@ -1,0 +1,133 @@
+package dev.harbormaster.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.harbormaster.cel.CelEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyLoaderTest {
+
+    private final PolicyLoader loader = new PolicyLoader(new CelEnvironment(1_000_000));
+
+    private static final String GOOD = """
+            apiVersion: harbormaster.dev/v1alpha1
+            kind: ValidatingPolicy
+            metadata: {name: %s}
+            spec:
+              validationActions: [Deny]
+              matchConstraints:
+                resourceRules:
+                - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
+              validations:
+              - expression: "true"
+            """;
+
+    private PolicyLoadException failure(String content) {
+        return assertThrows(PolicyLoadException.class, () -> loader.load(List.of(new PolicySource("p.yaml", content)), "test"));
+    }
+
+    @Test
+    void loadsSeveralDocumentsSortedByName() throws Exception {
+        PolicySet set = loader.load(List.of(new PolicySource("p.yaml", GOOD.formatted("zeta") + "---\n" + GOOD.formatted("alpha"))), "test");
+        assertThat(set.validating()).extracting(CompiledPolicy::name).containsExactly("alpha", "zeta");
+    }
+
+    @Test
+    void aCelErrorNamesFileDocumentLinePolicyFieldAndPosition() {
+        String broken = GOOD.formatted("ok") + "---\n" + GOOD.formatted("broken").replace("expression: \"true\"", "expression: \"object.spec.containers.all(c, c.image.startsWith(1))\"");
+        PolicyLoadException e = failure(broken);
+        assertThat(e.errors()).hasSize(1);
+        PolicyError error = e.errors().get(0);
+        assertThat(error.file()).isEqualTo("p.yaml");
+        assertThat(error.document()).isEqualTo(2);
+        assertThat(error.line()).isEqualTo(12);
+        assertThat(error.policy()).isEqualTo("broken");
+        assertThat(error.field()).isEqualTo("spec.validations[0].expression");
+        assertThat(error.message()).contains("found no matching overload for 'startsWith'").contains("<input>:1:");
+        assertThat(e.getMessage()).contains("p.yaml (document 2, line 12), policy broken, spec.validations[0].expression: ");
+    }
+
+    @Test
+    void aMisspeltFieldIsAnErrorWithItsPath() {
+        PolicyLoadException e = failure(GOOD.formatted("typo").replace("- expression:", "- expresion:"));
+        assertThat(e.errors()).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("spec.validations[0].expresion");
+            assertThat(error.message()).contains("unknown field").contains("expression, fieldPath, message, messageExpression, reason");
+        });
+    }
+
+    @Test
+    void reportsEveryProblemNotJustTheFirst() {
+        String content = """
+                apiVersion: harbormaster.dev/v1alpha1
+                kind: ValidatingPolicy
+                metadata: {name: many}
+                spec:
+                  validationActions: [Deny, Warn]
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, PATCH], resources: []}
+                    namespaceSelector: {matchExpressions: [{key: env, operator: Like}]}
+                  variables:
+                  - {name: "1bad", expression: "1"}
+                  validations:
+                  - expression: "1 + 1"
+                    reason: Teapot
+                """;
+        PolicyLoadException e = failure(content);
+        assertThat(e.errors()).extracting(PolicyError::field).containsExactlyInAnyOrder(
+                "spec.validationActions",
+                "spec.matchConstraints.resourceRules[0].operations",
+                "spec.matchConstraints.resourceRules[0].resources",
+                "spec.matchConstraints.namespaceSelector",
+                "spec.variables[0].name",
+                "spec.validations[0].expression",
+                "spec.validations[0].reason");
+        assertThat(e.getMessage()).contains("must evaluate to bool, not int").contains("'PATCH' is not one of").contains("unknown operator 'Like'");
+    }
+
+    @Test
+    void rejectsWrongKindsVersionsNamesAndDuplicates() {
+        assertThat(failure(GOOD.formatted("x").replace("kind: ValidatingPolicy", "kind: ValidatingAdmissionPolicy")).getMessage())
+                .contains("kind: 'ValidatingAdmissionPolicy' is not one of [ValidatingPolicy, PolicyTest]");
+        assertThat(failure(GOOD.formatted("x").replace("harbormaster.dev/v1alpha1", "v1")).getMessage())
+                .contains("apiVersion: 'v1' is not harbormaster.dev/v1alpha1");
+        assertThat(failure(GOOD.formatted("Not_A_Name")).getMessage()).contains("metadata.name: 'Not_A_Name' is not a valid name");
+        assertThat(failure(GOOD.formatted("twice") + "---\n" + GOOD.formatted("twice")).getMessage())
+                .contains("a policy of this name is already defined in p.yaml (document 1)");
+        assertThat(failure(GOOD.formatted("x").replace("  validationActions: [Deny]\n", "  validationActions: [Block]\n")).getMessage())
+                .contains("'Block' is not one of [Deny, Warn, Audit]");
+    }
+
+    @Test
+    void invalidYamlIsReportedWithItsLine() {
+        PolicyLoadException e = failure(GOOD.formatted("ok") + "---\nkind: [unclosed\n");
+        assertThat(e.errors()).singleElement().satisfies(error -> {
+            assertThat(error.message()).startsWith("not valid YAML");
+            assertThat(error.line()).isGreaterThanOrEqualTo(12);
+        });
+    }
+
+    @Test
+    void readsADirectoryRecursivelyAndSkipsHiddenConfigMapCopies(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("team/..2026_01_01_00_00_00.1"));
+        Files.writeString(dir.resolve("team/a.yaml"), GOOD.formatted("a"));
+        Files.writeString(dir.resolve("team/..2026_01_01_00_00_00.1/a.yaml"), GOOD.formatted("a"));
+        Files.writeString(dir.resolve("b.yml"), GOOD.formatted("b"));
+        Files.writeString(dir.resolve("notes.txt"), "not a policy");
+        List<PolicySource> sources = PolicyLoader.readDirectory(dir);
+        assertThat(sources).extracting(PolicySource::name).containsExactly(dir.resolve("b.yml").toString(), dir.resolve("team/a.yaml").toString());
+        assertThat(loader.load(sources, "dir").size()).isEqualTo(2);
+    }
+
+    @Test
+    void theBundledPackLoads() throws Exception {
+        PolicySet set = loader.load(PolicyLoader.readBundled(), "bundled");
+        assertThat(set.validating()).extracting(CompiledPolicy::name).contains("disallow-latest-tag");
+    }
+}

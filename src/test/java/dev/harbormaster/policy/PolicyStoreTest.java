@@ -1,0 +1,84 @@
+package dev.harbormaster.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyStoreTest {
+
+    private static final String POLICY = """
+            apiVersion: harbormaster.dev/v1alpha1
+            kind: ValidatingPolicy
+            metadata: {name: %s}
+            spec:
+              validationActions: [Deny]
+              matchConstraints:
+                resourceRules:
+                - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
+              validations:
+              - expression: %s
+            """;
+
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+    private PolicyStore store(Path dir) {
+        return new PolicyStore(Optional.of(dir), 1_000_000, metrics);
+    }
+
+    @Test
+    void aBrokenChangeKeepsTheLastGoodSnapshotAndAFixSwapsInANewOne(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), POLICY.formatted("a", "\"true\""));
+        PolicyStore store = store(dir);
+        store.start();
+        PolicySet first = store.current();
+        assertThat(first.size()).isEqualTo(1);
+
+        Files.writeString(dir.resolve("b.yaml"), POLICY.formatted("b", "\"object.spec.(\""));
+        store.reloadIfChanged();
+
+        assertThat(store.current()).isSameAs(first);
+        assertThat(store.lastError()).get().extracting(Throwable::getMessage).asString()
+                .contains(dir.resolve("b.yaml").toString()).contains("policy b, spec.validations[0].expression");
+        assertThat(metrics.counter("harbormaster.policy.reloads", "result", "failure").count()).isEqualTo(1);
+
+        Files.writeString(dir.resolve("b.yaml"), POLICY.formatted("b", "\"has(object.spec)\""));
+        store.reloadIfChanged();
+
+        assertThat(store.current()).isNotSameAs(first);
+        assertThat(store.current().validating()).extracting(CompiledPolicy::name).containsExactly("a", "b");
+        assertThat(store.lastError()).isEmpty();
+        assertThat(first.size()).as("a snapshot taken before the reload does not change").isEqualTo(1);
+        assertThat(metrics.counter("harbormaster.policy.reloads", "result", "success").count()).isEqualTo(1);
+    }
+
+    @Test
+    void nothingIsReloadedWhileNothingChanges(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), POLICY.formatted("a", "\"true\""));
+        PolicyStore store = store(dir);
+        store.start();
+        PolicySet first = store.current();
+        store.reloadIfChanged();
+        assertThat(store.current()).isSameAs(first);
+    }
+
+    @Test
+    void aBrokenPackAtStartStopsTheStartWithEveryError(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), POLICY.formatted("a", "\"1\""));
+        Files.writeString(dir.resolve("b.yaml"), POLICY.formatted("b", "\"nope(\""));
+        assertThatThrownBy(() -> store(dir).start())
+                .hasMessageContaining("2 error(s)")
+                .hasMessageContaining("policy a, spec.validations[0].expression: the expression must evaluate to bool, not int")
+                .hasMessageContaining("policy b, spec.validations[0].expression");
+    }
+
+    @Test
+    void aMissingDirectoryIsNamed(@TempDir Path dir) {
+        assertThatThrownBy(() -> store(dir.resolve("nowhere")).start()).hasMessageContaining("nowhere does not exist");
+    }
+}
