@@ -4,6 +4,7 @@ import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.Verdict;
+import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicyStore;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -38,25 +39,30 @@ public class AdmissionResource {
     @Path("validate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
     public Response validate(byte[] body) throws BadAdmissionRequest {
-        return answer("validate", body);
+        return answer("validate", body, engine::evaluate);
     }
 
     @POST
     @Path("mutate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
     public Response mutate(byte[] body) throws BadAdmissionRequest {
-        return answer("mutate", body);
+        return answer("mutate", body, engine::mutate);
     }
 
-    private Response answer(String door, byte[] body) throws BadAdmissionRequest {
+    /** One of the engine's two entry points. */
+    private interface Evaluation {
+        Verdict apply(AdmissionInput input, PolicySet policies, ClusterView cluster);
+    }
+
+    private Response answer(String door, byte[] body, Evaluation evaluation) throws BadAdmissionRequest {
         long start = System.nanoTime();
         if (body != null && body.length > maxRequestBytes) {
             throw new BadAdmissionRequest("the body is " + body.length + " bytes, over the limit of " + maxRequestBytes
                     + " bytes (harbormaster.admission.max-request-bytes)");
         }
         AdmissionInput input = AdmissionReviewCodec.decode(body);
-        Verdict verdict = engine.evaluate(input, policies.current(), cluster);
-        byte[] answer = AdmissionReviewCodec.encode(input.uid(), verdict, null);
+        Verdict verdict = evaluation.apply(input, policies.current(), cluster);
+        byte[] answer = AdmissionReviewCodec.encode(input.uid(), verdict);
         recorder.decided(door, input, verdict, System.nanoTime() - start);
         return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
     }

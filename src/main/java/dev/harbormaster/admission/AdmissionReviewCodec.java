@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.Verdict;
@@ -30,6 +31,8 @@ public final class AdmissionReviewCodec {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
             .build();
+
+    private static final ObjectMapper PATCH_WRITER = new ObjectMapper();
 
     private AdmissionReviewCodec() {
     }
@@ -105,8 +108,8 @@ public final class AdmissionReviewCodec {
         }
     }
 
-    /** The AdmissionReview answer for a verdict; {@code patch} is a JSONPatch document or null. */
-    public static byte[] encode(String uid, Verdict verdict, byte[] patch) {
+    /** The AdmissionReview answer for a verdict, with its JSONPatch when the verdict carries one. */
+    public static byte[] encode(String uid, Verdict verdict) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -136,9 +139,9 @@ public final class AdmissionReviewCodec {
                 }
                 json.writeEndObject();
             }
-            if (patch != null) {
+            if (verdict.patch() != null) {
                 json.writeStringField("patchType", "JSONPatch");
-                json.writeBinaryField("patch", patch);
+                json.writeBinaryField("patch", PATCH_WRITER.writeValueAsBytes(verdict.patch()));
             }
             json.writeEndObject();
             json.writeEndObject();

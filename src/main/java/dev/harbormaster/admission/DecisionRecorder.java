@@ -33,7 +33,9 @@ public class DecisionRecorder {
     }
 
     public void decided(String door, AdmissionInput input, Verdict verdict, long nanos) {
-        String result = !verdict.allowed() ? "denied" : verdict.warnings().isEmpty() ? "allowed" : "warned";
+        String result = !verdict.allowed() ? "denied"
+                : verdict.patch() != null ? "mutated"
+                : verdict.warnings().isEmpty() ? "allowed" : "warned";
         Timer.builder("harbormaster.admission.requests")
                 .description("AdmissionReviews answered, by door, operation, kind and result")
                 .tags("door", door, "operation", input.operation(), "kind", input.kind().kind(), "result", result)
@@ -78,6 +80,9 @@ public class DecisionRecorder {
                 })
                 .toList();
         line.put("results", results);
+        if (verdict.patch() != null) {
+            line.put("patch", verdict.patch());
+        }
         try {
             return JSON.writeValueAsString(line);
         } catch (JsonProcessingException e) {

@@ -64,9 +64,11 @@ public final class PolicyTestRunner {
      * @param messages     text that must appear in the messages of the results
      * @param warnings     how many warnings the response carries
      * @param auditAnnotations keys the response's audit annotations must have
+     * @param mutatedBy    exactly the mutating policies that change the object
+     * @param object       fields the object must have after mutation (a subset of it)
      */
     public record Expect(Boolean allowed, List<String> violations, List<String> ignoredErrors, List<String> messages,
-                         Integer warnings, List<String> auditAnnotations) {
+                         Integer warnings, List<String> auditAnnotations, List<String> mutatedBy, JsonNode object) {
     }
 
     /** One case's outcome; {@code failures} says what differed from what was expected. */
@@ -116,12 +118,10 @@ public final class PolicyTestRunner {
             List<String> failures = new ArrayList<>();
             if (selected.isEmpty()) {
                 failures.add("policies " + spec.policies() + " are not all loaded; loaded: "
-                        + all.validating().stream().map(CompiledPolicy::name).toList());
+                        + java.util.stream.Stream.concat(all.validating().stream(), all.mutating().stream()).map(CompiledPolicy::name).toList());
             } else {
                 try {
-                    AdmissionInput input = input(testCase);
-                    Verdict verdict = engine.evaluate(input, selected.get(), clusterView(testCase));
-                    check(testCase.expect(), verdict, failures);
+                    run(engine, input(testCase), selected.get(), clusterView(testCase), testCase.expect(), failures);
                 } catch (IllegalArgumentException | IOException e) {
                     failures.add("unusable case: " + e.getMessage());
                 }
@@ -130,13 +130,32 @@ public final class PolicyTestRunner {
         }
     }
 
+    /**
+     * As the API server does: mutations first, then validations of the mutated object. Every
+     * mutation is also checked to be idempotent, since the API server may call the webhook again.
+     */
+    private static void run(Engine engine, AdmissionInput input, PolicySet policies, ClusterView cluster, Expect expect,
+                            List<String> failures) {
+        Verdict mutation = engine.mutate(input, policies, cluster);
+        AdmissionInput mutated = mutation.mutatedObject() == null ? input : input.withObject(mutation.mutatedObject());
+        Verdict validation = engine.evaluate(mutated, policies, cluster);
+        if (mutation.mutatedObject() != null) {
+            Verdict again = engine.mutate(mutated, policies, cluster);
+            if (again.patch() != null) {
+                failures.add("the mutations are not idempotent: a second pass patched " + again.patch());
+            }
+        }
+        check(expect, mutation, validation, mutated.object(), failures);
+    }
+
     private static Optional<PolicySet> select(PolicySet all, List<String> names) {
         if (names == null || names.isEmpty()) {
             return Optional.of(all);
         }
-        List<CompiledPolicy> chosen = all.validating().stream().filter(p -> names.contains(p.name())).toList();
-        return chosen.size() == Set.copyOf(names).size()
-                ? Optional.of(new PolicySet(chosen, all.origin(), all.loadedAt()))
+        List<CompiledPolicy> validating = all.validating().stream().filter(p -> names.contains(p.name())).toList();
+        List<CompiledPolicy> mutating = all.mutating().stream().filter(p -> names.contains(p.name())).toList();
+        return validating.size() + mutating.size() == Set.copyOf(names).size()
+                ? Optional.of(new PolicySet(validating, mutating, all.origin(), all.loadedAt()))
                 : Optional.empty();
     }
 
@@ -165,15 +184,28 @@ public final class PolicyTestRunner {
         return (Map<String, Object>) CelJson.read(STRICT.treeAsTokens(node));
     }
 
-    private static void check(Expect expect, Verdict verdict, List<String> failures) {
+    private static void check(Expect expect, Verdict mutation, Verdict validation, Map<String, Object> object,
+                              List<String> failures) {
         if (expect == null) {
             failures.add("the case has no expect");
             return;
         }
-        if (expect.allowed() != null && expect.allowed() != verdict.allowed()) {
+        Verdict denying = !mutation.allowed() ? mutation : validation;
+        if (expect.allowed() != null && expect.allowed() != denying.allowed()) {
             failures.add("expected " + (expect.allowed() ? "allowed" : "denied") + " but was "
-                    + (verdict.allowed() ? "allowed" : "denied: " + verdict.denial().message()));
+                    + (denying.allowed() ? "allowed" : "denied: " + denying.denial().message()));
         }
+        compare("mutations", expect.mutatedBy(), policies(mutation, Outcome.MUTATED), failures);
+        if (expect.object() != null) {
+            JsonNode actual = CelJson.toJson(object);
+            if (!contains(actual, expect.object())) {
+                failures.add("expected the object to contain " + expect.object() + "; it is " + actual);
+            }
+        }
+        List<PolicyResult> results = new ArrayList<>(mutation.results());
+        results.addAll(validation.results());
+        Verdict verdict = new Verdict(denying.allowed(), results, denying.denial(), validation.warnings(),
+                validation.auditAnnotations(), mutation.patch(), mutation.mutatedObject());
         compare("violations", expect.violations(), policies(verdict, Outcome.VIOLATION), failures);
         compare("ignored errors", expect.ignoredErrors(), policies(verdict, Outcome.ERROR_IGNORED), failures);
         if (expect.messages() != null) {
@@ -191,6 +223,30 @@ public final class PolicyTestRunner {
         if (expect.auditAnnotations() != null && !verdict.auditAnnotations().keySet().containsAll(expect.auditAnnotations())) {
             failures.add("expected audit annotations " + expect.auditAnnotations() + ", got " + verdict.auditAnnotations());
         }
+    }
+
+    /** Whether every field of {@code expected} is in {@code actual} with the same value (lists compared whole). */
+    private static boolean contains(JsonNode actual, JsonNode expected) {
+        if (expected.isObject()) {
+            if (!actual.isObject()) {
+                return false;
+            }
+            for (var field : (Iterable<Map.Entry<String, JsonNode>>) expected::fields) {
+                if (!actual.has(field.getKey()) || !contains(actual.get(field.getKey()), field.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
+            for (int i = 0; i < expected.size(); i++) {
+                if (!contains(actual.get(i), expected.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return expected.isNumber() && actual.isNumber() ? expected.decimalValue().compareTo(actual.decimalValue()) == 0 : expected.equals(actual);
     }
 
     private static Set<String> policies(Verdict verdict, Outcome outcome) {

@@ -2,6 +2,11 @@ package dev.harbormaster.cel;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cel.common.values.NullValue;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,6 +20,8 @@ import java.util.Map;
  * so an AdmissionReview is parsed exactly once per request.
  */
 public final class CelJson {
+
+    private static final ObjectMapper TREE = new ObjectMapper();
 
     private CelJson() {
     }
@@ -57,6 +64,49 @@ public final class CelJson {
             list.add(readValue(parser, token));
         }
         return list;
+    }
+
+    /** A CEL value (as read here, or produced by an expression) as a Jackson tree, e.g. to apply a JSONPatch. */
+    public static JsonNode toJson(Object value) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (isNull(value)) {
+            return nodes.nullNode();
+        }
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode object = nodes.objectNode();
+            map.forEach((key, item) -> object.set(String.valueOf(key), toJson(item)));
+            return object;
+        }
+        if (value instanceof Iterable<?> list) {
+            ArrayNode array = nodes.arrayNode();
+            list.forEach(item -> array.add(toJson(item)));
+            return array;
+        }
+        if (value instanceof String text) {
+            return nodes.textNode(text);
+        }
+        if (value instanceof Boolean bool) {
+            return nodes.booleanNode(bool);
+        }
+        if (value instanceof Long || value instanceof Integer) {
+            return nodes.numberNode(((Number) value).longValue());
+        }
+        if (value instanceof Double number) {
+            return nodes.numberNode(number);
+        }
+        if (value instanceof com.google.common.primitives.UnsignedLong number) {
+            return nodes.numberNode(number.bigIntegerValue());
+        }
+        throw new IllegalArgumentException("a " + value.getClass().getSimpleName() + " has no JSON form: " + value);
+    }
+
+    /** A Jackson tree as the values CEL evaluates. */
+    public static Object fromJson(JsonNode node) {
+        try {
+            return read(TREE.treeAsTokens(node));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a tree in memory cannot fail", e);
+        }
     }
 
     /** True for a JSON null as CEL holds it, and for an absent value. */

@@ -28,6 +28,11 @@ public record AdmissionInput(
     public record Resource(String group, String version, String resource) {
     }
 
+    /** The same request carrying another object: what the next mutating policy sees. */
+    public AdmissionInput withObject(Map<String, Object> changed) {
+        return new AdmissionInput(uid, operation, kind, resource, subResource, namespace, name, changed, oldObject, request, dryRun);
+    }
+
     /** Namespaced unless cluster-scoped: no namespace, or a Namespace itself (whose request names it). */
     public boolean namespaced() {
         return !namespace.isEmpty() && !(resource.group().isEmpty() && resource.resource().equals("namespaces"));

@@ -1,5 +1,9 @@
 package dev.harbormaster.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.harbormaster.cel.CelExpression;
 import dev.harbormaster.cel.CelJson;
@@ -10,6 +14,7 @@ import dev.harbormaster.policy.MatchCriteria;
 import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicySpec.Action;
 import dev.harbormaster.policy.PolicySpec.FailurePolicy;
+import io.fabric8.zjsonpatch.JsonPatch;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -46,10 +51,10 @@ public class Engine {
         return mode;
     }
 
+    /** Runs the validating policies: the verdict of {@code /validate}. */
     public Verdict evaluate(AdmissionInput input, PolicySet policies, ClusterView cluster) {
         Map<String, Object> namespaceObject = namespaceObject(input, cluster);
-        MatchCriteria.Request request = new MatchCriteria.Request(input.operation(), input.resource().group(),
-                input.resource().version(), input.resource().resource(), input.subResource(), input.name(), input.namespaced());
+        MatchCriteria.Request request = attributes(input);
         Decision decision = new Decision();
         for (CompiledPolicy policy : policies.validating()) {
             if (matches(policy.match(), request, input, namespaceObject)) {
@@ -57,6 +62,122 @@ public class Engine {
             }
         }
         return decision.verdict();
+    }
+
+    /**
+     * Runs the mutating policies in name order, each on the object as the ones before left it: the
+     * verdict of {@code /mutate}, with one JSONPatch from the object sent to the final one. A policy
+     * whose mutation fails leaves no change (and denies under failurePolicy Fail).
+     */
+    public Verdict mutate(AdmissionInput input, PolicySet policies, ClusterView cluster) {
+        Decision decision = new Decision();
+        if (input.object() == null) {
+            return decision.verdict();
+        }
+        Map<String, Object> namespaceObject = namespaceObject(input, cluster);
+        MatchCriteria.Request request = attributes(input);
+        JsonNode current = CelJson.toJson(input.object());
+        AdmissionInput currentInput = input;
+        List<String> mutatedBy = new ArrayList<>();
+        for (CompiledPolicy policy : policies.mutating()) {
+            if (!matches(policy.match(), request, currentInput, namespaceObject)) {
+                continue;
+            }
+            Set<Action> actions = effectiveActions(EnumSet.of(Action.Deny));
+            if (!conditionsHold(policy, actions, new Activation(currentInput, policy, namespaceObject), decision)) {
+                continue;
+            }
+            JsonNode before = current;
+            AdmissionInput beforeInput = currentInput;
+            ArrayNode policyPatch = JsonNodeFactory.instance.arrayNode();
+            try {
+                for (CompiledPolicy.Named mutation : policy.mutations()) {
+                    ArrayNode operations = patchOperations(eval(mutation.expression(), new Activation(currentInput, policy, namespaceObject)), mutation.name());
+                    if (!operations.isEmpty()) {
+                        current = applyPatch(operations, current, mutation.name());
+                        currentInput = currentInput.withObject(asMap(current));
+                        policyPatch.addAll(operations);
+                    }
+                }
+            } catch (EvaluationFailure e) {
+                decision.failed(policy, actions, "", e.getMessage());
+                current = before;
+                currentInput = beforeInput;
+                continue;
+            }
+            if (current.equals(before)) {
+                decision.add(new PolicyResult(policy.name(), Outcome.PASS, actions, null, null, null));
+            } else {
+                decision.patch.addAll(policyPatch);
+                mutatedBy.add(policy.name());
+                decision.add(new PolicyResult(policy.name(), Outcome.MUTATED, actions, null, null, null));
+            }
+        }
+        if (!mutatedBy.isEmpty()) {
+            ArrayNode record = recordMutation(current, mutatedBy);
+            current = JsonPatch.apply(record, current);
+            decision.patch.addAll(record);
+            decision.mutatedObject = asMap(current);
+        }
+        return decision.verdict();
+    }
+
+    /** The annotation that tells {@code kubectl get -o yaml} readers which policies changed the object. */
+    public static final String MUTATED_ANNOTATION = "harbormaster.dev/mutated";
+
+    private static ArrayNode recordMutation(JsonNode object, List<String> mutatedBy) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        JsonNode annotations = object.path("metadata").path("annotations");
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(mutatedBy);
+        ObjectNode operation = nodes.objectNode().put("op", "add");
+        if (annotations.isObject()) {
+            String earlier = annotations.path(MUTATED_ANNOTATION).asText("");
+            java.util.Arrays.stream(earlier.split(",")).filter(n -> !n.isBlank()).forEach(names::add);
+            operation.put("path", "/metadata/annotations/" + MUTATED_ANNOTATION.replace("~", "~0").replace("/", "~1"))
+                    .put("value", String.join(",", names));
+        } else {
+            operation.put("path", "/metadata/annotations")
+                    .set("value", nodes.objectNode().put(MUTATED_ANNOTATION, String.join(",", names)));
+        }
+        return nodes.arrayNode().add(operation);
+    }
+
+    /** The operations an expression returned, checked to be a JSONPatch that stays off status. */
+    private static ArrayNode patchOperations(Object result, String field) throws EvaluationFailure {
+        if (!(result instanceof List<?> list)) {
+            throw new EvaluationFailure(field + " must return a list of JSONPatch operations, not " + result);
+        }
+        ArrayNode operations = JsonNodeFactory.instance.arrayNode();
+        for (Object item : list) {
+            JsonNode operation = CelJson.toJson(item);
+            String path = operation.path("path").asText("");
+            if (!operation.path("op").isTextual() || !path.startsWith("/")) {
+                throw new EvaluationFailure(field + " returned " + operation + ", not a JSONPatch operation with op and path");
+            }
+            if (path.equals("/status") || path.startsWith("/status/")) {
+                throw new EvaluationFailure(field + " may not change status (" + path + ")");
+            }
+            operations.add(operation);
+        }
+        return operations;
+    }
+
+    private static JsonNode applyPatch(ArrayNode operations, JsonNode object, String field) throws EvaluationFailure {
+        try {
+            return JsonPatch.apply(operations, object);
+        } catch (RuntimeException e) {
+            throw new EvaluationFailure(field + " does not apply to the object: " + e.getMessage() + " in " + operations);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(JsonNode object) {
+        return (Map<String, Object>) CelJson.fromJson(object);
+    }
+
+    private static MatchCriteria.Request attributes(AdmissionInput input) {
+        return new MatchCriteria.Request(input.operation(), input.resource().group(), input.resource().version(),
+                input.resource().resource(), input.subResource(), input.name(), input.namespaced());
     }
 
     private static boolean matches(MatchCriteria match, MatchCriteria.Request request, AdmissionInput input,
@@ -71,18 +192,26 @@ public class Engine {
                 && (match.objectSelector().test(labels(input.object())) || match.objectSelector().test(labels(input.oldObject())));
     }
 
-    private void evaluate(CompiledPolicy policy, AdmissionInput input, Map<String, Object> namespaceObject, Decision decision) {
-        Set<Action> actions = effectiveActions(policy.actions());
-        Activation activation = new Activation(input, policy, namespaceObject);
+    /** Whether every matchCondition holds; a failing one is recorded per failurePolicy and counts as no. */
+    private static boolean conditionsHold(CompiledPolicy policy, Set<Action> actions, Activation activation, Decision decision) {
         for (CompiledPolicy.Named condition : policy.matchConditions()) {
             try {
                 if (!Boolean.TRUE.equals(eval(condition.expression(), activation))) {
-                    return;
+                    return false;
                 }
             } catch (EvaluationFailure e) {
                 decision.failed(policy, actions, "matchConditions '" + condition.name() + "'", e.getMessage());
-                return;
+                return false;
             }
+        }
+        return true;
+    }
+
+    private void evaluate(CompiledPolicy policy, AdmissionInput input, Map<String, Object> namespaceObject, Decision decision) {
+        Set<Action> actions = effectiveActions(policy.actions());
+        Activation activation = new Activation(input, policy, namespaceObject);
+        if (!conditionsHold(policy, actions, activation, decision)) {
+            return;
         }
         int resultsBefore = decision.results.size();
         for (CompiledPolicy.Check check : policy.validations()) {
@@ -186,6 +315,8 @@ public class Engine {
     private static final class Decision {
         final List<PolicyResult> results = new ArrayList<>();
         final Map<String, String> auditAnnotations = new LinkedHashMap<>();
+        final ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+        Map<String, Object> mutatedObject;
 
         void add(PolicyResult result) {
             results.add(result);
@@ -193,7 +324,7 @@ public class Engine {
 
         /** Records an expression that could not be evaluated, as a violation or an ignored error. */
         void failed(CompiledPolicy policy, Set<Action> actions, String where, String error) {
-            String message = where + " could not be evaluated: " + error;
+            String message = where.isEmpty() ? error : where + " could not be evaluated: " + error;
             if (policy.failurePolicy() == FailurePolicy.Ignore) {
                 results.add(new PolicyResult(policy.name(), Outcome.ERROR_IGNORED, actions, message, null, null));
             } else {
@@ -224,7 +355,9 @@ public class Engine {
             }
             Verdict.Denial denial = denials.isEmpty() ? null
                     : new Verdict.Denial(code(reason), reason, String.join("\n", denials));
-            return new Verdict(denial == null, List.copyOf(results), denial, List.copyOf(warnings), java.util.Collections.unmodifiableMap(auditAnnotations));
+            return new Verdict(denial == null, List.copyOf(results), denial, List.copyOf(warnings),
+                    java.util.Collections.unmodifiableMap(auditAnnotations),
+                    denial == null && mutatedObject != null ? patch : null, denial == null ? mutatedObject : null);
         }
 
         private static int code(String reason) {

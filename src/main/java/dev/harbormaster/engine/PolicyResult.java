@@ -14,8 +14,10 @@ public record PolicyResult(String policy, Outcome outcome, Set<Action> actions, 
                            String fieldPath) {
 
     public enum Outcome {
-        /** Matched, and every validation held. */
+        /** Matched, and every validation held (or, for a mutation, nothing needed changing). */
         PASS,
+        /** A mutating policy changed the object. */
+        MUTATED,
         /** A validation was false, or an expression failed under failurePolicy Fail. */
         VIOLATION,
         /** An expression failed under failurePolicy Ignore: the request goes on, the error is counted. */

@@ -6,9 +6,14 @@ import dev.harbormaster.policy.PolicySpec.FailurePolicy;
 import java.util.List;
 import java.util.Set;
 
-/** A ValidatingPolicy ready to evaluate: every expression compiled once, for the life of a snapshot. */
+/**
+ * A ValidatingPolicy or MutatingPolicy ready to evaluate: every expression compiled once, for the
+ * life of a snapshot. A validating policy has validations and audit annotations, a mutating one has
+ * mutations; matching, conditions, variables and params work the same for both.
+ */
 public record CompiledPolicy(
         String name,
+        Kind kind,
         String source,
         Set<Action> actions,
         FailurePolicy failurePolicy,
@@ -17,7 +22,10 @@ public record CompiledPolicy(
         List<Named> variables,
         List<Check> validations,
         List<Named> auditAnnotations,
+        List<Named> mutations,
         Object params) {
+
+    public enum Kind { VALIDATING, MUTATING }
 
     /** An expression with the name it goes by: a match condition, a variable, an audit annotation key. */
     public record Named(String name, CelExpression expression) {

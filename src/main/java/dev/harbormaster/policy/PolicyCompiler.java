@@ -82,34 +82,43 @@ final class PolicyCompiler {
      */
     CompiledPolicy compile(String source, PolicyDocument document, List<String> errors) {
         Context context = new Context(source, document.metadata());
-        PolicySpec spec = readSpec(document.spec(), context);
-        CompiledPolicy policy = spec == null ? null : compile(document.name(), spec, context);
+        CompiledPolicy policy = null;
+        if (PolicyLoader.MUTATING_POLICY.equals(document.kind())) {
+            MutatingPolicySpec spec = readSpec(document.spec(), MutatingPolicySpec.class, context);
+            policy = spec == null ? null : mutating(document.name(), spec, context);
+        } else {
+            PolicySpec spec = readSpec(document.spec(), PolicySpec.class, context);
+            policy = spec == null ? null : validating(document.name(), spec, context);
+        }
         errors.addAll(context.errors);
         return context.errors.isEmpty() ? policy : null;
     }
 
-    private PolicySpec readSpec(JsonNode node, Context context) {
+    private static <T> T readSpec(JsonNode node, Class<T> type, Context context) {
         if (node == null || !node.isObject()) {
             context.error("spec", "missing, or not a map");
             return null;
         }
         try {
-            return STRICT.treeToValue(node, PolicySpec.class);
+            return STRICT.treeToValue(node, type);
         } catch (JsonProcessingException e) {
             context.error(path(e), describe(e));
             return null;
         }
     }
 
-    private CompiledPolicy compile(String name, PolicySpec spec, Context context) {
-        Set<Action> actions = actions(spec.validationActions(), context);
-        FailurePolicy failurePolicy = spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy();
-        MatchCriteria match = match(spec.matchConstraints(), context);
+    /** What validating and mutating policies share: when they apply, and what their expressions read. */
+    private record Common(MatchCriteria match, List<Named> conditions, List<Named> variables, Object params) {
+    }
+
+    private Common common(PolicySpec.MatchResources matchConstraints, List<PolicySpec.NamedExpression> matchConditions,
+                          List<PolicySpec.NamedExpression> declaredVariables, JsonNode params, Context context) {
+        MatchCriteria match = match(matchConstraints, context);
 
         List<Named> conditions = new ArrayList<>();
         Set<String> conditionNames = new HashSet<>();
-        for (int i = 0; i < size(spec.matchConditions()); i++) {
-            PolicySpec.NamedExpression condition = spec.matchConditions().get(i);
+        for (int i = 0; i < size(matchConditions); i++) {
+            PolicySpec.NamedExpression condition = matchConditions.get(i);
             String field = "spec.matchConditions[" + i + "]";
             if (condition.name() == null || !conditionNames.add(condition.name())) {
                 context.error(field + ".name", condition.name() == null ? "missing" : "duplicate name '" + condition.name() + "'");
@@ -119,8 +128,8 @@ final class PolicyCompiler {
 
         List<Named> variables = new ArrayList<>();
         Set<String> variableNames = new HashSet<>();
-        for (int i = 0; i < size(spec.variables()); i++) {
-            PolicySpec.NamedExpression variable = spec.variables().get(i);
+        for (int i = 0; i < size(declaredVariables); i++) {
+            PolicySpec.NamedExpression variable = declaredVariables.get(i);
             String field = "spec.variables[" + i + "]";
             if (variable.name() == null || !IDENTIFIER.matcher(variable.name()).matches()) {
                 context.error(field + ".name", "'" + variable.name() + "' is not a valid CEL identifier");
@@ -129,6 +138,12 @@ final class PolicyCompiler {
             }
             variables.add(new Named(variable.name(), context.compile(field + ".expression", variable.expression(), SimpleType.DYN)));
         }
+        return new Common(match, conditions, variables, params(params, context));
+    }
+
+    private CompiledPolicy validating(String name, PolicySpec spec, Context context) {
+        Set<Action> actions = actions(spec.validationActions(), context);
+        Common common = common(spec.matchConstraints(), spec.matchConditions(), spec.variables(), spec.params(), context);
 
         List<Check> validations = new ArrayList<>();
         for (int i = 0; i < size(spec.validations()); i++) {
@@ -157,13 +172,37 @@ final class PolicyCompiler {
         if (validations.isEmpty() && auditAnnotations.isEmpty()) {
             context.error("spec", "needs at least one of validations or auditAnnotations");
         }
-
-        Object params = params(spec.params(), context);
         if (!context.errors.isEmpty()) {
             return null;
         }
-        return new CompiledPolicy(name, context.source, actions, failurePolicy, match,
-                conditions, variables, validations, auditAnnotations, params);
+        return new CompiledPolicy(name, CompiledPolicy.Kind.VALIDATING, context.source, actions,
+                spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
+                common.conditions(), common.variables(), validations, auditAnnotations, List.of(), common.params());
+    }
+
+    private CompiledPolicy mutating(String name, MutatingPolicySpec spec, Context context) {
+        Common common = common(spec.matchConstraints(), spec.matchConditions(), spec.variables(), spec.params(), context);
+        List<Named> mutations = new ArrayList<>();
+        for (int i = 0; i < size(spec.mutations()); i++) {
+            MutatingPolicySpec.Mutation mutation = spec.mutations().get(i);
+            String field = "spec.mutations[" + i + "]";
+            if (!"JSONPatch".equals(mutation.patchType())) {
+                context.error(field + ".patchType", "'" + mutation.patchType() + "' is not supported; use JSONPatch");
+            } else if (mutation.jsonPatch() == null) {
+                context.error(field + ".jsonPatch", "missing: give the expression that returns the patch operations");
+            } else {
+                mutations.add(new Named(field, context.compile(field + ".jsonPatch.expression", mutation.jsonPatch().expression(), SimpleType.DYN)));
+            }
+        }
+        if (mutations.isEmpty() && context.errors.isEmpty()) {
+            context.error("spec.mutations", "needs at least one mutation");
+        }
+        if (!context.errors.isEmpty()) {
+            return null;
+        }
+        return new CompiledPolicy(name, CompiledPolicy.Kind.MUTATING, context.source, Set.of(),
+                spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
+                common.conditions(), common.variables(), List.of(), List.of(), mutations, common.params());
     }
 
     private static Set<Action> actions(List<Action> listed, Context context) {

@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 public final class PolicyLoader {
 
     public static final String VALIDATING_POLICY = "ValidatingPolicy";
+    public static final String MUTATING_POLICY = "MutatingPolicy";
     /** Test cases kept beside the policies; read by the policy test runner, passed over here. */
     public static final String POLICY_TEST = "PolicyTest";
     /** Where the default pack sits on the class path. */
@@ -64,7 +65,10 @@ public final class PolicyLoader {
             throw new PolicyLoadException(errors);
         }
         policies.sort(Comparator.comparing(CompiledPolicy::name));
-        return new PolicySet(policies, origin, Instant.now());
+        return new PolicySet(
+                policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.VALIDATING).toList(),
+                policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.MUTATING).toList(),
+                origin, Instant.now());
     }
 
     private void compile(Located located, List<CompiledPolicy> policies, Map<String, String> seen, List<PolicyError> errors) {
@@ -83,8 +87,9 @@ public final class PolicyLoader {
             errors.add(error(located, name, "apiVersion", "'" + document.apiVersion() + "' is not " + PolicyDocument.API_VERSION));
             return;
         }
-        if (!VALIDATING_POLICY.equals(document.kind())) {
-            errors.add(error(located, name, "kind", "'" + document.kind() + "' is not one of [" + VALIDATING_POLICY + ", " + POLICY_TEST + "]"));
+        if (!VALIDATING_POLICY.equals(document.kind()) && !MUTATING_POLICY.equals(document.kind())) {
+            errors.add(error(located, name, "kind", "'" + document.kind() + "' is not one of ["
+                    + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_TEST + "]"));
             return;
         }
         if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {

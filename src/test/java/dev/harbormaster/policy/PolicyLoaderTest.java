@@ -94,7 +94,7 @@ class PolicyLoaderTest {
     @Test
     void rejectsWrongKindsVersionsNamesAndDuplicates() {
         assertThat(failure(GOOD.formatted("x").replace("kind: ValidatingPolicy", "kind: ValidatingAdmissionPolicy")).getMessage())
-                .contains("kind: 'ValidatingAdmissionPolicy' is not one of [ValidatingPolicy, PolicyTest]");
+                .contains("kind: 'ValidatingAdmissionPolicy' is not one of [ValidatingPolicy, MutatingPolicy, PolicyTest]");
         assertThat(failure(GOOD.formatted("x").replace("harbormaster.dev/v1alpha1", "v1")).getMessage())
                 .contains("apiVersion: 'v1' is not harbormaster.dev/v1alpha1");
         assertThat(failure(GOOD.formatted("Not_A_Name")).getMessage()).contains("metadata.name: 'Not_A_Name' is not a valid name");

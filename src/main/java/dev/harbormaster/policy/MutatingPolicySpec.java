@@ -1,0 +1,30 @@
+package dev.harbormaster.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.harbormaster.policy.PolicySpec.FailurePolicy;
+import dev.harbormaster.policy.PolicySpec.MatchResources;
+import dev.harbormaster.policy.PolicySpec.NamedExpression;
+import java.util.List;
+
+/**
+ * The spec of a MutatingPolicy, in the shape of MutatingAdmissionPolicy with JSONPatch mutations:
+ * each mutation is a CEL expression that returns the patch operations, as maps
+ * ({@code {'op': 'add', 'path': '/spec/x', 'value': 1}}).
+ */
+public record MutatingPolicySpec(
+        FailurePolicy failurePolicy,
+        ReinvocationPolicy reinvocationPolicy,
+        MatchResources matchConstraints,
+        List<NamedExpression> matchConditions,
+        List<NamedExpression> variables,
+        List<Mutation> mutations,
+        JsonNode params) {
+
+    public enum ReinvocationPolicy { Never, IfNeeded }
+
+    public record Mutation(String patchType, JsonPatch jsonPatch) {
+    }
+
+    public record JsonPatch(String expression) {
+    }
+}
