@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.cluster.StaticClusterView;
 import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
@@ -52,8 +53,14 @@ public final class PolicyTestRunner {
     public record TestSpec(List<String> policies, Engine.Mode mode, List<Case> cases) {
     }
 
+    /**
+     * One case. {@code cluster} lists the objects the cluster holds (PDBs, HPAs, Deployments,
+     * Namespaces); without it and without {@code namespaceLabels} the case runs offline, as with no
+     * cluster connection. {@code params} are merged over the params of every policy under test.
+     */
     public record Case(String name, String operation, String namespace, Map<String, String> namespaceLabels,
-                       boolean dryRun, JsonNode object, JsonNode oldObject, JsonNode userInfo, Expect expect) {
+                       List<JsonNode> cluster, JsonNode params, boolean dryRun, JsonNode object, JsonNode oldObject,
+                       JsonNode userInfo, Expect expect) {
     }
 
     /**
@@ -121,7 +128,9 @@ public final class PolicyTestRunner {
                         + java.util.stream.Stream.concat(all.validating().stream(), all.mutating().stream()).map(CompiledPolicy::name).toList());
             } else {
                 try {
-                    run(engine, input(testCase), selected.get(), clusterView(testCase), testCase.expect(), failures);
+                    AdmissionInput input = input(testCase);
+                    PolicySet policies = withParams(selected.get(), testCase.params());
+                    run(engine, input, policies, clusterView(testCase, input.namespace()), testCase.expect(), failures);
                 } catch (IllegalArgumentException | IOException e) {
                     failures.add("unusable case: " + e.getMessage());
                 }
@@ -159,18 +168,43 @@ public final class PolicyTestRunner {
                 : Optional.empty();
     }
 
+    /** The policies with the case's params laid over their own, key by key. */
+    private static PolicySet withParams(PolicySet policies, JsonNode params) throws IOException {
+        if (params == null) {
+            return policies;
+        }
+        Map<String, Object> overrides = toMap(params);
+        java.util.function.Function<CompiledPolicy, CompiledPolicy> apply = policy -> {
+            Map<String, Object> merged = new java.util.LinkedHashMap<>();
+            if (policy.params() instanceof Map<?, ?> own) {
+                own.forEach((key, value) -> merged.put(String.valueOf(key), value));
+            }
+            merged.putAll(overrides);
+            return policy.withParams(merged);
+        };
+        return new PolicySet(policies.validating().stream().map(apply).toList(), policies.mutating().stream().map(apply).toList(),
+                policies.origin(), policies.loadedAt());
+    }
+
     private static AdmissionInput input(Case testCase) throws IOException {
         String operation = testCase.operation() == null ? "CREATE" : testCase.operation();
         return ManifestInput.of(operation, toMap(testCase.object()), toMap(testCase.oldObject()),
                 testCase.namespace() == null ? "default" : testCase.namespace(), toMap(testCase.userInfo()), testCase.dryRun());
     }
 
-    private static ClusterView clusterView(Case testCase) {
-        if (testCase.namespaceLabels() == null) {
-            return ClusterView.EMPTY;
+    private static ClusterView clusterView(Case testCase, String namespace) throws IOException {
+        if (testCase.namespaceLabels() == null && testCase.cluster() == null) {
+            return ClusterView.OFFLINE;
         }
-        return name -> Optional.of(Map.of("apiVersion", "v1", "kind", "Namespace",
-                "metadata", Map.of("name", name, "labels", testCase.namespaceLabels())));
+        List<Map<String, Object>> objects = new ArrayList<>();
+        if (testCase.namespaceLabels() != null) {
+            objects.add(Map.of("apiVersion", "v1", "kind", "Namespace",
+                    "metadata", Map.of("name", namespace, "labels", testCase.namespaceLabels())));
+        }
+        for (JsonNode object : testCase.cluster() == null ? List.<JsonNode>of() : testCase.cluster()) {
+            objects.add(toMap(object));
+        }
+        return new StaticClusterView(objects);
     }
 
     @SuppressWarnings("unchecked")

@@ -28,6 +28,7 @@ public final class CelEnvironment {
     public static final String PARAMS = "params";
     public static final String NAMESPACE_OBJECT = "namespaceObject";
     public static final String VARIABLES = "variables";
+    public static final String CLUSTER = "cluster";
 
     private final Cel cel;
     private final long costLimit;
@@ -54,6 +55,7 @@ public final class CelEnvironment {
                 .addVar(PARAMS, SimpleType.DYN)
                 .addVar(NAMESPACE_OBJECT, SimpleType.DYN)
                 .addVar(VARIABLES, MapType.create(SimpleType.STRING, SimpleType.DYN))
+                .addVar(CLUSTER, HarbormasterLibrary.CLUSTER)
                 .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
                         harbormaster, kubernetes)
                 .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),

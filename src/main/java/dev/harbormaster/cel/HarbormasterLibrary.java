@@ -15,15 +15,19 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntimeBuilder;
 import dev.cel.runtime.CelRuntimeLibrary;
+import dev.harbormaster.cluster.ClusterUnavailable;
+import dev.harbormaster.cluster.ClusterView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * Harbormaster's own CEL functions: reach the pod template of any workload kind, parse image
- * references, match label selectors, and build JSONPatch paths ({@code workload.podSpecPointer},
+ * references, match label selectors, look up PodDisruptionBudgets, HorizontalPodAutoscalers and
+ * workloads in the {@code cluster} (the ClusterView), and build JSONPatch paths ({@code workload.podSpecPointer},
  * {@code jsonpatch.escapeKey}, as in Kubernetes' MutatingAdmissionPolicy library). They take {@code object} as it arrives, so one policy covers
  * Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs alike; on an object
  * without a pod template they return empty values rather than failing.
@@ -31,6 +35,8 @@ import java.util.function.Predicate;
 public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntimeLibrary {
 
     static final CelType IMAGE = OpaqueType.create("harbormaster.Image");
+    /** The type of the {@code cluster} variable: the ClusterView, read through member functions. */
+    public static final CelType CLUSTER = OpaqueType.create("harbormaster.Cluster");
     private static final CelType MAP = MapType.create(SimpleType.STRING, SimpleType.DYN);
     private static final CelType LIST = ListType.create(SimpleType.DYN);
 
@@ -47,6 +53,11 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 newFunctionDeclaration("workload.ephemeralContainers", newGlobalOverload("workload_ephemeralContainers", LIST, SimpleType.DYN)),
                 newFunctionDeclaration("workload.allContainers", newGlobalOverload("workload_allContainers", LIST, SimpleType.DYN)),
                 newFunctionDeclaration("image", newGlobalOverload("image_string", IMAGE, SimpleType.STRING)),
+                newFunctionDeclaration("workload.podAnnotations", newGlobalOverload("workload_podAnnotations", MAP, SimpleType.DYN)),
+                newFunctionDeclaration("workload.containerPath", newGlobalOverload("workload_containerPath", SimpleType.STRING, SimpleType.DYN, SimpleType.STRING)),
+                newFunctionDeclaration("workload.preStopSleepSeconds", newGlobalOverload("workload_preStopSleepSeconds", SimpleType.INT, SimpleType.DYN)),
+                newFunctionDeclaration("disruptionsAllowed", newGlobalOverload("disruptionsAllowed_dyn_int", SimpleType.INT, SimpleType.DYN, SimpleType.INT)),
+                newFunctionDeclaration("name", newMemberOverload("image_name", SimpleType.STRING, IMAGE)),
                 newFunctionDeclaration("registry", newMemberOverload("image_registry", SimpleType.STRING, IMAGE)),
                 newFunctionDeclaration("repository", newMemberOverload("image_repository", SimpleType.STRING, IMAGE)),
                 newFunctionDeclaration("tag", newMemberOverload("image_tag", SimpleType.STRING, IMAGE)),
@@ -54,7 +65,10 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 newFunctionDeclaration("hasTag", newMemberOverload("image_hasTag", SimpleType.BOOL, IMAGE)),
                 newFunctionDeclaration("hasDigest", newMemberOverload("image_hasDigest", SimpleType.BOOL, IMAGE)),
                 newFunctionDeclaration("isLatest", newMemberOverload("image_isLatest", SimpleType.BOOL, IMAGE)),
-                newFunctionDeclaration("selects", newGlobalOverload("selects_map_map", SimpleType.BOOL, SimpleType.DYN, SimpleType.DYN)));
+                newFunctionDeclaration("selects", newGlobalOverload("selects_map_map", SimpleType.BOOL, SimpleType.DYN, SimpleType.DYN)),
+                newFunctionDeclaration("podDisruptionBudgets", newMemberOverload("cluster_podDisruptionBudgets", LIST, CLUSTER, SimpleType.STRING)),
+                newFunctionDeclaration("horizontalPodAutoscalers", newMemberOverload("cluster_horizontalPodAutoscalers", LIST, CLUSTER, SimpleType.STRING)),
+                newFunctionDeclaration("workloads", newMemberOverload("cluster_workloads", LIST, CLUSTER, SimpleType.STRING)));
     }
 
     @Override
@@ -71,6 +85,11 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                         object -> Workloads.containers(object, "ephemeralContainers")),
                 CelFunctionBinding.from("workload_allContainers", Object.class, HarbormasterLibrary::allContainers),
                 CelFunctionBinding.from("image_string", String.class, HarbormasterLibrary::image),
+                CelFunctionBinding.from("workload_podAnnotations", Object.class, object -> orEmpty(Workloads.podAnnotations(object))),
+                CelFunctionBinding.from("workload_containerPath", Object.class, String.class, Workloads::containerPath),
+                CelFunctionBinding.from("workload_preStopSleepSeconds", Object.class, Workloads::preStopSleepSeconds),
+                CelFunctionBinding.from("disruptionsAllowed_dyn_int", Object.class, Long.class, HarbormasterLibrary::disruptionsAllowed),
+                imageMember("image_name", ImageReference::name),
                 imageMember("image_registry", ImageReference::registry),
                 imageMember("image_repository", ImageReference::repository),
                 imageMember("image_tag", ImageReference::tag),
@@ -78,7 +97,10 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 imageTest("image_hasTag", ImageReference::hasTag),
                 imageTest("image_hasDigest", ImageReference::hasDigest),
                 imageTest("image_isLatest", ImageReference::isLatest),
-                CelFunctionBinding.from("selects_map_map", Object.class, Object.class, HarbormasterLibrary::selects));
+                CelFunctionBinding.from("selects_map_map", Object.class, Object.class, HarbormasterLibrary::selects),
+                clusterLookup("cluster_podDisruptionBudgets", ClusterView::podDisruptionBudgets),
+                clusterLookup("cluster_horizontalPodAutoscalers", ClusterView::horizontalPodAutoscalers),
+                clusterLookup("cluster_workloads", ClusterView::workloads));
     }
 
     private static Map<String, Object> orEmpty(Map<String, Object> map) {
@@ -106,6 +128,25 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
 
     private static CelFunctionBinding imageTest(String overload, Predicate<ImageReference> test) {
         return CelFunctionBinding.from(overload, ImageReference.class, test::test);
+    }
+
+    /** A lookup that refuses to answer from a view that cannot speak for the cluster. */
+    private static CelFunctionBinding clusterLookup(String overload, BiFunction<ClusterView, String, List<Map<String, Object>>> lookup) {
+        return CelFunctionBinding.from(overload, ClusterView.class, String.class, (view, namespace) -> {
+            view.unavailable().ifPresent(reason -> {
+                throw new ClusterUnavailable(reason);
+            });
+            return lookup.apply(view, namespace);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long disruptionsAllowed(Object pdb, Long replicas) throws CelEvaluationException {
+        try {
+            return Disruptions.allowed(pdb instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of(), replicas);
+        } catch (IllegalArgumentException e) {
+            throw new CelEvaluationException("disruptionsAllowed(): " + e.getMessage());
+        }
     }
 
     private static boolean selects(Object selector, Object labels) throws CelEvaluationException {

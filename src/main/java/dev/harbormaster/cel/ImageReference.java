@@ -37,6 +37,11 @@ public record ImageReference(String registry, String repository, String tag, Str
         return new ImageReference(registry, rest, tag, digest);
     }
 
+    /** Registry and repository, without tag or digest: {@code registry.local:5000/team/api}. */
+    public String name() {
+        return registry.isEmpty() ? repository : registry + "/" + repository;
+    }
+
     public boolean hasTag() {
         return !tag.isEmpty();
     }

@@ -35,6 +35,59 @@ public final class Workloads {
         return CelJson.list(podSpec(object), list);
     }
 
+    /** The annotations of the pod template (a Pod's own); null when there are none. */
+    public static Map<String, Object> podAnnotations(Object object) {
+        Map<String, Object> template = podTemplate(object);
+        return template == null ? null : CelJson.map(CelJson.map(template, "metadata"), "annotations");
+    }
+
+    /**
+     * Where the named container sits, e.g. {@code spec.template.spec.initContainers[1]}; the pod spec
+     * path alone when no container has that name. Names are unique across the three lists.
+     */
+    public static String containerPath(Object object, String name) {
+        for (String list : List.of("containers", "initContainers", "ephemeralContainers")) {
+            List<Object> containers = containers(object, list);
+            for (int i = 0; i < containers.size(); i++) {
+                if (containers.get(i) instanceof Map<?, ?> container && name.equals(container.get("name"))) {
+                    return podSpecPath(object) + "." + list + "[" + i + "]";
+                }
+            }
+        }
+        return podSpecPath(object);
+    }
+
+    private static final java.util.regex.Pattern SLEEP =
+            java.util.regex.Pattern.compile("(?:^|[\\s;&|(])(?:/usr)?(?:/bin/)?sleep\\s+([0-9]+)([smh]?)(?=$|[\\s;&|)])");
+
+    /**
+     * Seconds a container's preStop hook sleeps: the native {@code sleep} action, or the sleeps in an
+     * exec command ({@code sh -c "sleep 10"}, {@code sleep 10}, {@code /bin/sleep 5s}; several add up).
+     * 0 when it has none.
+     */
+    public static long preStopSleepSeconds(Object container) {
+        if (!(container instanceof Map<?, ?>)) {
+            return 0;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> preStop = CelJson.map(CelJson.map((Map<String, Object>) container, "lifecycle"), "preStop");
+        if (CelJson.map(preStop, "sleep") != null && CelJson.map(preStop, "sleep").get("seconds") instanceof Long seconds) {
+            return seconds;
+        }
+        List<Object> command = CelJson.list(CelJson.map(preStop, "exec"), "command");
+        long total = 0;
+        java.util.regex.Matcher sleep = SLEEP.matcher(String.join(" ", command.stream().map(String::valueOf).toList()));
+        while (sleep.find()) {
+            long amount = Long.parseLong(sleep.group(1));
+            total += switch (sleep.group(2)) {
+                case "m" -> amount * 60;
+                case "h" -> amount * 3600;
+                default -> amount;
+            };
+        }
+        return total;
+    }
+
     /** The object that holds {@code metadata} and {@code spec} of the pods: the Pod itself, or a template. */
     private static Map<String, Object> podTemplate(Object object) {
         if (!(object instanceof Map<?, ?>)) {

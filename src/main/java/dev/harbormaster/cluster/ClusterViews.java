@@ -9,6 +9,6 @@ public class ClusterViews {
     @Produces
     @Singleton
     ClusterView clusterView() {
-        return ClusterView.EMPTY;
+        return ClusterView.OFFLINE;
     }
 }

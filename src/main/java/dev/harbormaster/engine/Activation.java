@@ -4,6 +4,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.policy.CompiledPolicy;
 import java.util.AbstractMap;
 import java.util.HashMap;
@@ -24,12 +25,14 @@ final class Activation implements CelVariableResolver {
     private final AdmissionInput input;
     private final Object params;
     private final Map<String, Object> namespaceObject;
+    private final ClusterView cluster;
     private final LazyVariables variables;
 
-    Activation(AdmissionInput input, CompiledPolicy policy, Map<String, Object> namespaceObject) {
+    Activation(AdmissionInput input, CompiledPolicy policy, Map<String, Object> namespaceObject, ClusterView cluster) {
         this.input = input;
         this.params = policy.params();
         this.namespaceObject = namespaceObject;
+        this.cluster = cluster;
         this.variables = new LazyVariables(policy.variables());
     }
 
@@ -42,6 +45,7 @@ final class Activation implements CelVariableResolver {
             case CelEnvironment.PARAMS -> params;
             case CelEnvironment.NAMESPACE_OBJECT -> namespaceObject;
             case CelEnvironment.VARIABLES -> variables;
+            case CelEnvironment.CLUSTER -> cluster;
             default -> null;
         };
         // An absent object (DELETE has no object, CREATE no oldObject) reads as null, not as unknown.

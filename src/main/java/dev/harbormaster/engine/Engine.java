@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.harbormaster.cel.CelExpression;
 import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cel.Workloads;
+import dev.harbormaster.cluster.ClusterUnavailable;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.engine.PolicyResult.Outcome;
 import dev.harbormaster.policy.CompiledPolicy;
@@ -58,7 +60,7 @@ public class Engine {
         Decision decision = new Decision();
         for (CompiledPolicy policy : policies.validating()) {
             if (matches(policy.match(), request, input, namespaceObject)) {
-                evaluate(policy, input, namespaceObject, decision);
+                evaluate(policy, input, namespaceObject, cluster, decision);
             }
         }
         return decision.verdict();
@@ -84,7 +86,10 @@ public class Engine {
                 continue;
             }
             Set<Action> actions = effectiveActions(EnumSet.of(Action.Deny));
-            if (!conditionsHold(policy, actions, new Activation(currentInput, policy, namespaceObject), decision)) {
+            if (optedOut(policy, actions, currentInput, namespaceObject, decision)) {
+                continue;
+            }
+            if (!conditionsHold(policy, actions, new Activation(currentInput, policy, namespaceObject, cluster), decision)) {
                 continue;
             }
             JsonNode before = current;
@@ -92,7 +97,7 @@ public class Engine {
             ArrayNode policyPatch = JsonNodeFactory.instance.arrayNode();
             try {
                 for (CompiledPolicy.Named mutation : policy.mutations()) {
-                    ArrayNode operations = patchOperations(eval(mutation.expression(), new Activation(currentInput, policy, namespaceObject)), mutation.name());
+                    ArrayNode operations = patchOperations(eval(mutation.expression(), new Activation(currentInput, policy, namespaceObject, cluster)), mutation.name());
                     if (!operations.isEmpty()) {
                         current = applyPatch(operations, current, mutation.name());
                         currentInput = currentInput.withObject(asMap(current));
@@ -100,7 +105,11 @@ public class Engine {
                     }
                 }
             } catch (EvaluationFailure e) {
-                decision.failed(policy, actions, "", e.getMessage());
+                if (e instanceof Unchecked) {
+                    decision.unchecked(policy, actions, e.getMessage());
+                } else {
+                    decision.failed(policy, actions, "", e.getMessage());
+                }
                 current = before;
                 currentInput = beforeInput;
                 continue;
@@ -199,6 +208,9 @@ public class Engine {
                 if (!Boolean.TRUE.equals(eval(condition.expression(), activation))) {
                     return false;
                 }
+            } catch (Unchecked e) {
+                decision.unchecked(policy, actions, e.getMessage());
+                return false;
             } catch (EvaluationFailure e) {
                 decision.failed(policy, actions, "matchConditions '" + condition.name() + "'", e.getMessage());
                 return false;
@@ -207,9 +219,13 @@ public class Engine {
         return true;
     }
 
-    private void evaluate(CompiledPolicy policy, AdmissionInput input, Map<String, Object> namespaceObject, Decision decision) {
+    private void evaluate(CompiledPolicy policy, AdmissionInput input, Map<String, Object> namespaceObject, ClusterView cluster,
+                          Decision decision) {
         Set<Action> actions = effectiveActions(policy.actions());
-        Activation activation = new Activation(input, policy, namespaceObject);
+        if (optedOut(policy, actions, input, namespaceObject, decision)) {
+            return;
+        }
+        Activation activation = new Activation(input, policy, namespaceObject, cluster);
         if (!conditionsHold(policy, actions, activation, decision)) {
             return;
         }
@@ -224,8 +240,17 @@ public class Engine {
                 if (!(result instanceof Boolean)) {
                     throw new EvaluationFailure("evaluated to " + result + ", not a bool");
                 }
-                decision.add(new PolicyResult(policy.name(), Outcome.VIOLATION, actions, message(check, activation),
-                        check.reason(), check.fieldPath()));
+                String message = message(check, activation);
+                if (policy.ratchetOnUpdate() && message.equals(messageBefore(check, policy, input, namespaceObject, cluster))) {
+                    decision.add(new PolicyResult(policy.name(), Outcome.VIOLATION, ratcheted(actions),
+                            "not blocking this update, the object broke this rule the same way before it: " + message,
+                            check.reason(), check.fieldPath()));
+                    continue;
+                }
+                decision.add(new PolicyResult(policy.name(), Outcome.VIOLATION, actions, message, check.reason(), check.fieldPath()));
+            } catch (Unchecked e) {
+                decision.unchecked(policy, actions, e.getMessage());
+                return;
             } catch (EvaluationFailure e) {
                 decision.failed(policy, actions, field, e.getMessage());
             }
@@ -243,6 +268,76 @@ public class Engine {
         if (decision.results.size() == resultsBefore) {
             decision.add(new PolicyResult(policy.name(), Outcome.PASS, actions, null, null, null));
         }
+    }
+
+    /**
+     * On UPDATE: the message the old object got from this validation, or null when it passed. Equal
+     * messages mean the update did not make things worse (the messages name what is wrong, so a new
+     * offending container changes them).
+     */
+    private static String messageBefore(CompiledPolicy.Check check, CompiledPolicy policy, AdmissionInput input,
+                                        Map<String, Object> namespaceObject, ClusterView cluster) {
+        if (!"UPDATE".equals(input.operation()) || input.oldObject() == null) {
+            return null;
+        }
+        try {
+            Activation before = new Activation(input.withObject(input.oldObject()), policy, namespaceObject, cluster);
+            return Boolean.FALSE.equals(eval(check.expression(), before)) ? message(check, before) : null;
+        } catch (EvaluationFailure e) {
+            return null;
+        }
+    }
+
+    private static Set<Action> ratcheted(Set<Action> actions) {
+        if (!actions.contains(Action.Deny)) {
+            return actions;
+        }
+        Set<Action> softened = EnumSet.copyOf(actions);
+        softened.remove(Action.Deny);
+        softened.add(Action.Warn);
+        return softened;
+    }
+
+    /**
+     * Whether the object (its metadata or pod template) or its namespace opts out of the policy with
+     * {@code opt-out.harbormaster.dev/<policy>: <reason>}. An opt-out is recorded, never silent; one the
+     * policy does not allow, or without a reason, is not honoured and says so.
+     */
+    private static boolean optedOut(CompiledPolicy policy, Set<Action> actions, AdmissionInput input,
+                                    Map<String, Object> namespaceObject, Decision decision) {
+        String key = policy.optOutAnnotation();
+        String where = null;
+        Object reason = null;
+        if (input.object() != null) {
+            Map<String, Object> own = CelJson.map(CelJson.map(input.object(), "metadata"), "annotations");
+            Map<String, Object> template = Workloads.podAnnotations(input.object());
+            if (own != null && own.containsKey(key)) {
+                where = "the " + input.kind().kind() + "'s annotation";
+                reason = own.get(key);
+            } else if (template != null && template.containsKey(key)) {
+                where = "the pod template's annotation";
+                reason = template.get(key);
+            }
+        }
+        Map<String, Object> namespaceAnnotations = CelJson.map(CelJson.map(namespaceObject, "metadata"), "annotations");
+        if (where == null && namespaceAnnotations != null && namespaceAnnotations.containsKey(key)) {
+            where = "the namespace's annotation";
+            reason = namespaceAnnotations.get(key);
+        }
+        if (where == null) {
+            return false;
+        }
+        if (!policy.allowOptOut()) {
+            decision.notice(policy, "opt-out ignored: this policy does not allow opting out (" + where + " " + key + ")");
+            return false;
+        }
+        if (!(reason instanceof String text) || text.isBlank()) {
+            decision.notice(policy, "opt-out ignored: " + where + " " + key + " must give a reason as its value");
+            return false;
+        }
+        decision.add(new PolicyResult(policy.name(), Outcome.OPTED_OUT, actions,
+                "opted out by " + where + " " + key + ": " + text.strip(), null, null));
+        return true;
     }
 
     /** The message a developer reads: messageExpression if it gives one, else message, else the rule itself. */
@@ -280,17 +375,36 @@ public class Engine {
     private static Object eval(CelExpression expression, Activation activation) throws EvaluationFailure {
         try {
             return expression.eval(activation);
-        } catch (CelEvaluationException e) {
-            throw new EvaluationFailure(e.getCause() instanceof Activation.VariableFailure v ? v.getMessage() : e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (CelEvaluationException | RuntimeException e) {
             // A failing variable, or a bug in a function: it fails this policy, never the request.
-            throw new EvaluationFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw failure(e);
         }
     }
 
-    private static final class EvaluationFailure extends Exception {
+    private static EvaluationFailure failure(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ClusterUnavailable unavailable) {
+                return new Unchecked(unavailable.getMessage());
+            }
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof Activation.VariableFailure variable) {
+                return new EvaluationFailure(variable.getMessage());
+            }
+        }
+        return new EvaluationFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    private static class EvaluationFailure extends Exception {
         EvaluationFailure(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** The expression needed the cluster, and the ClusterView could not answer. */
+    private static final class Unchecked extends EvaluationFailure {
+        Unchecked(String reason) {
+            super(reason);
         }
     }
 
@@ -316,6 +430,7 @@ public class Engine {
         final List<PolicyResult> results = new ArrayList<>();
         final Map<String, String> auditAnnotations = new LinkedHashMap<>();
         final ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+        final List<String> notices = new ArrayList<>();
         Map<String, Object> mutatedObject;
 
         void add(PolicyResult result) {
@@ -333,21 +448,43 @@ public class Engine {
             }
         }
 
+        /** Something the user should hear about that is not a verdict: a warning. */
+        void notice(CompiledPolicy policy, String message) {
+            notices.add("[" + policy.name() + "] " + message);
+        }
+
+        void unchecked(CompiledPolicy policy, Set<Action> actions, String reason) {
+            results.add(new PolicyResult(policy.name(), Outcome.UNCHECKED, actions, "could not check: " + reason, null, null));
+        }
+
         Verdict verdict() {
             List<String> denials = new ArrayList<>();
             String reason = null;
             List<String> warnings = new ArrayList<>();
+            notices.forEach(notice -> warnings.add(shortened(notice)));
             for (PolicyResult result : results) {
+                String line = "[" + result.policy() + "] " + result.message();
+                if (result.outcome() == Outcome.OPTED_OUT) {
+                    auditAnnotations.merge(result.policy(), result.message(), (a, b) -> a + "; " + b);
+                }
+                if (result.outcome() == Outcome.UNCHECKED) {
+                    // Never deny on missing knowledge: say that the rule could not be checked.
+                    if (result.actions().contains(Action.Audit) && !result.actions().contains(Action.Deny)
+                            && !result.actions().contains(Action.Warn)) {
+                        auditAnnotations.merge(result.policy(), result.message(), (a, b) -> a + "; " + b);
+                    } else {
+                        warnings.add(shortened(line));
+                    }
+                }
                 if (result.outcome() != Outcome.VIOLATION) {
                     continue;
                 }
-                String line = "[" + result.policy() + "] " + result.message();
                 if (result.actions().contains(Action.Deny)) {
                     denials.add(line);
                     reason = reason == null ? result.reason() : reason;
                 }
                 if (result.actions().contains(Action.Warn)) {
-                    warnings.add(line.length() <= MAX_WARNING_LENGTH ? line : line.substring(0, MAX_WARNING_LENGTH - 1) + "…");
+                    warnings.add(shortened(line));
                 }
                 if (result.actions().contains(Action.Audit)) {
                     auditAnnotations.merge(result.policy(), result.message(), (a, b) -> a + "; " + b);
@@ -358,6 +495,10 @@ public class Engine {
             return new Verdict(denial == null, List.copyOf(results), denial, List.copyOf(warnings),
                     java.util.Collections.unmodifiableMap(auditAnnotations),
                     denial == null && mutatedObject != null ? patch : null, denial == null ? mutatedObject : null);
+        }
+
+        private static String shortened(String warning) {
+            return warning.length() <= MAX_WARNING_LENGTH ? warning : warning.substring(0, MAX_WARNING_LENGTH - 1) + "…";
         }
 
         private static int code(String reason) {

@@ -21,6 +21,10 @@ public record PolicyResult(String policy, Outcome outcome, Set<Action> actions, 
         /** A validation was false, or an expression failed under failurePolicy Fail. */
         VIOLATION,
         /** An expression failed under failurePolicy Ignore: the request goes on, the error is counted. */
-        ERROR_IGNORED
+        ERROR_IGNORED,
+        /** The object or its namespace opted out of the policy by annotation, with a reason: recorded, not enforced. */
+        OPTED_OUT,
+        /** The policy needs the cluster and the ClusterView could not answer: it warns instead of deciding. */
+        UNCHECKED
     }
 }

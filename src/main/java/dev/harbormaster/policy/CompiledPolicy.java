@@ -23,9 +23,22 @@ public record CompiledPolicy(
         List<Check> validations,
         List<Named> auditAnnotations,
         List<Named> mutations,
-        Object params) {
+        Object params,
+        boolean allowOptOut,
+        boolean ratchetOnUpdate) {
 
     public enum Kind { VALIDATING, MUTATING }
+
+    /** The same policy reading other params: for policy tests that try a policy's settings. */
+    public CompiledPolicy withParams(Object otherParams) {
+        return new CompiledPolicy(name, kind, source, actions, failurePolicy, match, matchConditions, variables, validations,
+                auditAnnotations, mutations, otherParams, allowOptOut, ratchetOnUpdate);
+    }
+
+    /** The annotation (on the object, its pod template or its namespace) that opts out of a policy, with the reason as value. */
+    public String optOutAnnotation() {
+        return "opt-out.harbormaster.dev/" + name;
+    }
 
     /** An expression with the name it goes by: a match condition, a variable, an audit annotation key. */
     public record Named(String name, CelExpression expression) {

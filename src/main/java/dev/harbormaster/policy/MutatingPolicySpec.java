@@ -18,7 +18,8 @@ public record MutatingPolicySpec(
         List<NamedExpression> matchConditions,
         List<NamedExpression> variables,
         List<Mutation> mutations,
-        JsonNode params) {
+        JsonNode params,
+        Boolean allowOptOut) {
 
     public enum ReinvocationPolicy { Never, IfNeeded }
 

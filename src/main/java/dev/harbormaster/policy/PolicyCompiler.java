@@ -177,7 +177,8 @@ final class PolicyCompiler {
         }
         return new CompiledPolicy(name, CompiledPolicy.Kind.VALIDATING, context.source, actions,
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
-                common.conditions(), common.variables(), validations, auditAnnotations, List.of(), common.params());
+                common.conditions(), common.variables(), validations, auditAnnotations, List.of(), common.params(),
+                Boolean.TRUE.equals(spec.allowOptOut()), Boolean.TRUE.equals(spec.ratchetOnUpdate()));
     }
 
     private CompiledPolicy mutating(String name, MutatingPolicySpec spec, Context context) {
@@ -202,7 +203,8 @@ final class PolicyCompiler {
         }
         return new CompiledPolicy(name, CompiledPolicy.Kind.MUTATING, context.source, Set.of(),
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
-                common.conditions(), common.variables(), List.of(), List.of(), mutations, common.params());
+                common.conditions(), common.variables(), List.of(), List.of(), mutations, common.params(),
+                Boolean.TRUE.equals(spec.allowOptOut()), false);
     }
 
     private static Set<Action> actions(List<Action> listed, Context context) {

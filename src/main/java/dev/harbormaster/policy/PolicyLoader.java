@@ -92,8 +92,9 @@ public final class PolicyLoader {
                     + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_TEST + "]"));
             return;
         }
-        if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
-            errors.add(error(located, name, "metadata.name", "'" + name + "' is not a valid name (lower-case DNS subdomain)"));
+        if (name == null || name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            errors.add(error(located, name, "metadata.name", "'" + name + "' is not a valid name (lower-case letters, digits,"
+                    + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)"));
             return;
         }
         String where = located.source().name() + " (document " + located.index() + ")";

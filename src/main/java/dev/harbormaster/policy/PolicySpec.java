@@ -8,6 +8,12 @@ import java.util.List;
  * {@code validationActions}) so that a platform team reads it without a manual. Own records rather
  * than fabric8's model classes: these are read strictly, so a misspelt field is an error with its
  * path instead of a silently ignored property.
+ *
+ * <p>Two fields are Harbormaster's own: {@code allowOptOut} lets a workload or namespace opt out
+ * with an annotation {@code opt-out.harbormaster.dev/<policy>: <reason>}, and {@code ratchetOnUpdate}
+ * keeps an UPDATE from being denied when the old object broke the validation in the same way (same
+ * message; it warns instead), so a rule switched on later does not block scaling a workload that
+ * predates it, while an update that adds a new offence is still denied.
  */
 public record PolicySpec(
         List<Action> validationActions,
@@ -17,7 +23,9 @@ public record PolicySpec(
         List<NamedExpression> variables,
         List<Validation> validations,
         List<AuditAnnotation> auditAnnotations,
-        JsonNode params) {
+        JsonNode params,
+        Boolean allowOptOut,
+        Boolean ratchetOnUpdate) {
 
     public enum Action { Deny, Warn, Audit }
 

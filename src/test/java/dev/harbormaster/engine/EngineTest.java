@@ -57,7 +57,7 @@ class EngineTest {
                 policy("cheap", "Deny", "Fail", "\"object.data.items.size() > 0\"", "empty", "Invalid"));
         List<Long> items = LongStream.range(0, 100).boxed().toList();
 
-        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("items", items)), set, ClusterView.EMPTY);
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("items", items)), set, ClusterView.OFFLINE);
 
         assertThat(verdict.allowed()).isFalse();
         assertThat(verdict.results()).extracting(PolicyResult::policy, PolicyResult::outcome).containsExactly(
@@ -73,7 +73,7 @@ class EngineTest {
         List<Long> items = LongStream.range(0, 2_000).boxed().toList();
         long start = System.nanoTime();
 
-        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("items", items)), set, ClusterView.EMPTY);
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("items", items)), set, ClusterView.OFFLINE);
 
         assertThat(verdict.denial().message()).contains("cost limit exceeded");
         // 2,000³ steps would take hours; the limit ends it after a million (generous bound: shared CI machine).
@@ -85,7 +85,7 @@ class EngineTest {
         PolicySet set = policies(1_000_000,
                 policy("a-forbidden", "Deny", "Fail", "\"false\"", "first", "Forbidden"),
                 policy("b-too-large", "Deny", "Fail", "\"false\"", "second", "RequestEntityTooLarge"));
-        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.EMPTY);
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.OFFLINE);
         assertThat(verdict.denial()).isEqualTo(new Verdict.Denial(403, "Forbidden", "[a-forbidden] first\n[b-too-large] second"));
     }
 
@@ -95,7 +95,7 @@ class EngineTest {
         PolicySet set = policies(1_000_000,
                 policy("long", "Warn", "Fail", "\"false\"", longMessage, "Invalid"),
                 policy("multiline", "Warn", "Fail", "\"false\"", "\"first line\\n  second line\"", "Invalid"));
-        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.EMPTY);
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.OFFLINE);
         assertThat(verdict.allowed()).isTrue();
         assertThat(verdict.warnings()).hasSize(2);
         assertThat(verdict.warnings().get(0)).hasSize(Engine.MAX_WARNING_LENGTH).startsWith("[long] xxx").endsWith("…");
@@ -112,7 +112,7 @@ class EngineTest {
             int size = t % 3;
             Thread thread = new Thread(() -> {
                 for (int i = 0; i < 500; i++) {
-                    Verdict verdict = engine.evaluate(configMap(Map.of("items", LongStream.range(0, size).boxed().toList())), set, ClusterView.EMPTY);
+                    Verdict verdict = engine.evaluate(configMap(Map.of("items", LongStream.range(0, size).boxed().toList())), set, ClusterView.OFFLINE);
                     if (verdict.allowed() != size > 1) {
                         failures.add(new AssertionError("wrong verdict for " + size + " items"));
                     }
