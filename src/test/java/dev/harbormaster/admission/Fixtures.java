@@ -13,14 +13,14 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 
 /** The captured kube-apiserver requests, and a client that talks TLS to the server as kube-apiserver does. */
-final class Fixtures {
+public final class Fixtures {
 
     static final Path ADMISSION_REVIEWS = Path.of("../shared/fixtures/admission-reviews");
 
     private Fixtures() {
     }
 
-    static byte[] review(String name) {
+    public static byte[] review(String name) {
         try {
             return Files.readAllBytes(ADMISSION_REVIEWS.resolve(name + ".json"));
         } catch (IOException e) {
@@ -29,7 +29,7 @@ final class Fixtures {
     }
 
     /** A client that trusts only the development CA, so the certificate and its SANs are really checked. */
-    static RequestSpecification client(URL base) {
+    public static RequestSpecification client(URL base) {
         return RestAssured.given().baseUri(base.toString()).config(RestAssured.config().sslConfig(
                 SSLConfig.sslConfig().trustStore(developmentCa())));
     }

@@ -1,0 +1,131 @@
+package dev.harbormaster.cluster;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
+
+/**
+ * The ClusterView of a running cluster: one informer (list + watch, cached) per kind the policies
+ * look up. Requests only read the caches. Until every informer has synced, the view says so and
+ * the policies that need it warn instead of deciding.
+ */
+public final class InformerClusterView implements ClusterView, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(InformerClusterView.class);
+
+    private final Map<String, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
+    private final CelObjectStore<Namespace> namespaces;
+    private final CelObjectStore<PodDisruptionBudget> pdbs;
+    private final CelObjectStore<HorizontalPodAutoscaler> hpas;
+    private final CelObjectStore<Deployment> deployments;
+    private final CelObjectStore<StatefulSet> statefulSets;
+
+    public InformerClusterView(KubernetesClient client) {
+        namespaces = start("namespaces", client.namespaces().runnableInformer(0), client, InformerClusterView::withoutNoise);
+        pdbs = start("poddisruptionbudgets", client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0),
+                client, InformerClusterView::withoutNoise);
+        hpas = start("horizontalpodautoscalers", client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().runnableInformer(0),
+                client, InformerClusterView::withoutNoise);
+        deployments = start("deployments", client.apps().deployments().inAnyNamespace().runnableInformer(0), client, d -> {
+            withoutNoise(d);
+            d.setStatus(null);
+            if (d.getSpec() != null && d.getSpec().getTemplate() != null) {
+                d.getSpec().getTemplate().setSpec(null);
+            }
+            return d;
+        });
+        statefulSets = start("statefulsets", client.apps().statefulSets().inAnyNamespace().runnableInformer(0), client, s -> {
+            withoutNoise(s);
+            s.setStatus(null);
+            if (s.getSpec() != null) {
+                s.getSpec().setVolumeClaimTemplates(null);
+                if (s.getSpec().getTemplate() != null) {
+                    s.getSpec().getTemplate().setSpec(null);
+                }
+            }
+            return s;
+        });
+    }
+
+    private <T extends HasMetadata> CelObjectStore<T> start(String resource, SharedIndexInformer<T> informer,
+                                                            KubernetesClient client, UnaryOperator<T> trim) {
+        CelObjectStore<T> store = new CelObjectStore<>(trim, client.getKubernetesSerialization());
+        informer.itemStore(store);
+        informer.start().whenComplete((ignored, error) -> {
+            if (error != null) {
+                LOG.warnf("cannot watch %s yet (policies that need them warn until it works): %s", resource, error.getMessage());
+            } else {
+                LOG.infof("watching %s: %d in cache", resource, store.size());
+            }
+        });
+        informers.put(resource, informer);
+        return store;
+    }
+
+    /** Managed fields and the last-applied annotation are most of an object's size and no policy reads them. */
+    private static <T extends HasMetadata> T withoutNoise(T object) {
+        object.getMetadata().setManagedFields(null);
+        if (object.getMetadata().getAnnotations() != null) {
+            object.getMetadata().getAnnotations().remove("kubectl.kubernetes.io/last-applied-configuration");
+        }
+        return object;
+    }
+
+    /** Sync state per resource, for readiness and metrics. */
+    public Map<String, Boolean> synced() {
+        Map<String, Boolean> synced = new LinkedHashMap<>();
+        informers.forEach((resource, informer) -> synced.put(resource, informer.hasSynced()));
+        return synced;
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        List<String> pending = new ArrayList<>();
+        synced().forEach((resource, done) -> {
+            if (!done) {
+                pending.add(resource);
+            }
+        });
+        return pending.isEmpty() ? Optional.empty()
+                : Optional.of("the cluster cache is not synced yet (" + String.join(", ", pending) + ")");
+    }
+
+    @Override
+    public Optional<Map<String, Object>> namespace(String name) {
+        return Optional.ofNullable(namespaces.get("", name));
+    }
+
+    @Override
+    public List<Map<String, Object>> podDisruptionBudgets(String namespace) {
+        return pdbs.inNamespace(namespace);
+    }
+
+    @Override
+    public List<Map<String, Object>> horizontalPodAutoscalers(String namespace) {
+        return hpas.inNamespace(namespace);
+    }
+
+    @Override
+    public List<Map<String, Object>> workloads(String namespace) {
+        List<Map<String, Object>> workloads = new ArrayList<>(deployments.inNamespace(namespace));
+        workloads.addAll(statefulSets.inNamespace(namespace));
+        return workloads;
+    }
+
+    @Override
+    public void close() {
+        informers.values().forEach(SharedIndexInformer::stop);
+    }
+}
