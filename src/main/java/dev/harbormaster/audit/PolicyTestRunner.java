@@ -56,10 +56,11 @@ public final class PolicyTestRunner {
     /**
      * One case. {@code cluster} lists the objects the cluster holds (PDBs, HPAs, Deployments,
      * Namespaces); without it and without {@code namespaceLabels} the case runs offline, as with no
-     * cluster connection. {@code params} are merged over the params of every policy under test.
+     * cluster connection. {@code serverVersion} ({@code 1.29}) is the API server's version the
+     * case assumes. {@code params} are merged over the params of every policy under test.
      */
     public record Case(String name, String operation, String namespace, Map<String, String> namespaceLabels,
-                       List<JsonNode> cluster, JsonNode params, boolean dryRun, JsonNode object, JsonNode oldObject,
+                       List<JsonNode> cluster, String serverVersion, JsonNode params, boolean dryRun, JsonNode object, JsonNode oldObject,
                        JsonNode userInfo, Expect expect) {
     }
 
@@ -193,7 +194,7 @@ public final class PolicyTestRunner {
     }
 
     private static ClusterView clusterView(Case testCase, String namespace) throws IOException {
-        if (testCase.namespaceLabels() == null && testCase.cluster() == null) {
+        if (testCase.namespaceLabels() == null && testCase.cluster() == null && testCase.serverVersion() == null) {
             return ClusterView.OFFLINE;
         }
         List<Map<String, Object>> objects = new ArrayList<>();
@@ -204,7 +205,7 @@ public final class PolicyTestRunner {
         for (JsonNode object : testCase.cluster() == null ? List.<JsonNode>of() : testCase.cluster()) {
             objects.add(toMap(object));
         }
-        return new StaticClusterView(objects);
+        return new StaticClusterView(objects, testCase.serverVersion());
     }
 
     @SuppressWarnings("unchecked")
@@ -238,8 +239,12 @@ public final class PolicyTestRunner {
         }
         List<PolicyResult> results = new ArrayList<>(mutation.results());
         results.addAll(validation.results());
-        Verdict verdict = new Verdict(denying.allowed(), results, denying.denial(), validation.warnings(),
-                validation.auditAnnotations(), mutation.patch(), mutation.mutatedObject());
+        List<String> warnings = new ArrayList<>(mutation.warnings());
+        warnings.addAll(validation.warnings());
+        Map<String, String> auditAnnotations = new java.util.LinkedHashMap<>(mutation.auditAnnotations());
+        auditAnnotations.putAll(validation.auditAnnotations());
+        Verdict verdict = new Verdict(denying.allowed(), results, denying.denial(), warnings, auditAnnotations,
+                mutation.patch(), mutation.mutatedObject());
         compare("violations", expect.violations(), policies(verdict, Outcome.VIOLATION), failures);
         compare("ignored errors", expect.ignoredErrors(), policies(verdict, Outcome.ERROR_IGNORED), failures);
         if (expect.messages() != null) {

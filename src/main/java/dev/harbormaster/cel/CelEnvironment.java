@@ -15,7 +15,8 @@ import dev.cel.runtime.CelEvaluationException;
 
 /**
  * The one CEL environment every policy expression is compiled in: the admission variables, the
- * cel-java extensions (strings, sets, optional) and the Kubernetes and Harbormaster
+ * cel-java extensions (strings, sets, optional, two-variable comprehensions such as
+ * {@code list.transformList(i, v, …)}) and the Kubernetes and Harbormaster
  * libraries. cel-java's lists extension is left out: its {@code lists.range(n)} allocates a list
  * of any size in one step, beyond the reach of the cost limit. Immutable and thread-safe; programs it compiles are too.
  */
@@ -57,8 +58,10 @@ public final class CelEnvironment {
                 .addVar(VARIABLES, MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .addVar(CLUSTER, HarbormasterLibrary.CLUSTER)
                 .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
+                        CelExtensions.comprehensions(),
                         harbormaster, kubernetes)
                 .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
+                        CelExtensions.comprehensions(),
                         harbormaster, kubernetes)
                 .build();
     }

@@ -55,6 +55,8 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 newFunctionDeclaration("image", newGlobalOverload("image_string", IMAGE, SimpleType.STRING)),
                 newFunctionDeclaration("workload.podAnnotations", newGlobalOverload("workload_podAnnotations", MAP, SimpleType.DYN)),
                 newFunctionDeclaration("workload.containerPath", newGlobalOverload("workload_containerPath", SimpleType.STRING, SimpleType.DYN, SimpleType.STRING)),
+                newFunctionDeclaration("workload.annotation",
+                        newGlobalOverload("workload_annotation", SimpleType.STRING, SimpleType.DYN, SimpleType.DYN, SimpleType.STRING)),
                 newFunctionDeclaration("workload.preStopSleepSeconds", newGlobalOverload("workload_preStopSleepSeconds", SimpleType.INT, SimpleType.DYN)),
                 newFunctionDeclaration("disruptionsAllowed", newGlobalOverload("disruptionsAllowed_dyn_int", SimpleType.INT, SimpleType.DYN, SimpleType.INT)),
                 newFunctionDeclaration("name", newMemberOverload("image_name", SimpleType.STRING, IMAGE)),
@@ -68,7 +70,8 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 newFunctionDeclaration("selects", newGlobalOverload("selects_map_map", SimpleType.BOOL, SimpleType.DYN, SimpleType.DYN)),
                 newFunctionDeclaration("podDisruptionBudgets", newMemberOverload("cluster_podDisruptionBudgets", LIST, CLUSTER, SimpleType.STRING)),
                 newFunctionDeclaration("horizontalPodAutoscalers", newMemberOverload("cluster_horizontalPodAutoscalers", LIST, CLUSTER, SimpleType.STRING)),
-                newFunctionDeclaration("workloads", newMemberOverload("cluster_workloads", LIST, CLUSTER, SimpleType.STRING)));
+                newFunctionDeclaration("workloads", newMemberOverload("cluster_workloads", LIST, CLUSTER, SimpleType.STRING)),
+                newFunctionDeclaration("serverVersion", newMemberOverload("cluster_serverVersion", SimpleType.STRING, CLUSTER)));
     }
 
     @Override
@@ -87,6 +90,8 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 CelFunctionBinding.from("image_string", String.class, HarbormasterLibrary::image),
                 CelFunctionBinding.from("workload_podAnnotations", Object.class, object -> orEmpty(Workloads.podAnnotations(object))),
                 CelFunctionBinding.from("workload_containerPath", Object.class, String.class, Workloads::containerPath),
+                CelFunctionBinding.from("workload_annotation", List.of(Object.class, Object.class, String.class),
+                        args -> Workloads.annotation(args[0], args[1], (String) args[2])),
                 CelFunctionBinding.from("workload_preStopSleepSeconds", Object.class, Workloads::preStopSleepSeconds),
                 CelFunctionBinding.from("disruptionsAllowed_dyn_int", Object.class, Long.class, HarbormasterLibrary::disruptionsAllowed),
                 imageMember("image_name", ImageReference::name),
@@ -100,7 +105,9 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 CelFunctionBinding.from("selects_map_map", Object.class, Object.class, HarbormasterLibrary::selects),
                 clusterLookup("cluster_podDisruptionBudgets", ClusterView::podDisruptionBudgets),
                 clusterLookup("cluster_horizontalPodAutoscalers", ClusterView::horizontalPodAutoscalers),
-                clusterLookup("cluster_workloads", ClusterView::workloads));
+                clusterLookup("cluster_workloads", ClusterView::workloads),
+                // The version is a hint, not a lookup: unknown is "", and callers choose their default.
+                CelFunctionBinding.from("cluster_serverVersion", ClusterView.class, view -> view.serverVersion().orElse("")));
     }
 
     private static Map<String, Object> orEmpty(Map<String, Object> map) {

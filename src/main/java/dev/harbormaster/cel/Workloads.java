@@ -42,6 +42,23 @@ public final class Workloads {
     }
 
     /**
+     * A setting given by annotation, looked up on the object, then its pod template, then its
+     * namespace object; "" when none has it. Lets a team tune a policy per workload or namespace.
+     */
+    @SuppressWarnings("unchecked")
+    public static String annotation(Object object, Object namespaceObject, String key) {
+        Map<String, Object> own = object instanceof Map<?, ?> map ? CelJson.map(CelJson.map((Map<String, Object>) map, "metadata"), "annotations") : null;
+        Map<String, Object> namespace = namespaceObject instanceof Map<?, ?> map
+                ? CelJson.map(CelJson.map((Map<String, Object>) map, "metadata"), "annotations") : null;
+        for (Map<String, Object> annotations : java.util.Arrays.asList(own, podAnnotations(object), namespace)) {
+            if (annotations != null && annotations.get(key) instanceof String value) {
+                return value;
+            }
+        }
+        return "";
+    }
+
+    /**
      * Where the named container sits, e.g. {@code spec.template.spec.initContainers[1]}; the pod spec
      * path alone when no container has that name. Names are unique across the three lists.
      */

@@ -25,6 +25,11 @@ public interface ClusterView {
      */
     Optional<String> unavailable();
 
+    /** The API server's version as {@code major.minor} (e.g. {@code 1.34}), when known. */
+    default Optional<String> serverVersion() {
+        return Optional.empty();
+    }
+
     /** The Namespace object of that name, when the view knows it. */
     default Optional<Map<String, Object>> namespace(String name) {
         return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.harbormaster.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -31,8 +32,17 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     private final CelObjectStore<HorizontalPodAutoscaler> hpas;
     private final CelObjectStore<Deployment> deployments;
     private final CelObjectStore<StatefulSet> statefulSets;
+    private volatile String serverVersion;
 
     public InformerClusterView(KubernetesClient client) {
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            VersionInfo version = client.getKubernetesVersion();
+            serverVersion = version.getMajor().replaceAll("[^0-9]", "") + "." + version.getMinor().replaceAll("[^0-9]", "");
+            LOG.infof("API server version %s", serverVersion);
+        }).exceptionally(error -> {
+            LOG.warnf("cannot read the API server version (mutations assume a current one): %s", error.getMessage());
+            return null;
+        });
         namespaces = start("namespaces", client.namespaces().runnableInformer(0), client, InformerClusterView::withoutNoise);
         pdbs = start("poddisruptionbudgets", client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0),
                 client, InformerClusterView::withoutNoise);
@@ -100,6 +110,11 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         });
         return pending.isEmpty() ? Optional.empty()
                 : Optional.of("the cluster cache is not synced yet (" + String.join(", ", pending) + ")");
+    }
+
+    @Override
+    public Optional<String> serverVersion() {
+        return Optional.ofNullable(serverVersion);
     }
 
     @Override

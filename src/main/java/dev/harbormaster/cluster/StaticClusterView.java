@@ -13,9 +13,17 @@ import java.util.Optional;
 public final class StaticClusterView implements ClusterView {
 
     private final List<Map<String, Object>> objects;
+    private final String serverVersion;
 
-    public StaticClusterView(List<Map<String, Object>> objects) {
+    /** @param serverVersion {@code major.minor}, or null when not known */
+    public StaticClusterView(List<Map<String, Object>> objects, String serverVersion) {
         this.objects = List.copyOf(objects);
+        this.serverVersion = serverVersion;
+    }
+
+    @Override
+    public Optional<String> serverVersion() {
+        return Optional.ofNullable(serverVersion);
     }
 
     @Override

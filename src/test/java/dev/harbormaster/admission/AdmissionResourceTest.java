@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cel.Workloads;
+import io.fabric8.zjsonpatch.JsonPatch;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -11,6 +17,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -102,6 +109,72 @@ class AdmissionResourceTest {
         assertThat(json.getString("response.uid")).isEqualTo(uid);
         return json;
     }
+
+    /** Each captured request, and whether the default pack's mutations change its object. */
+    static Stream<Arguments> capturedMutations() {
+        return Stream.of(
+                Arguments.of("deployment-create-latest", true),
+                Arguments.of("deployment-create-latest-dryrun", true),
+                Arguments.of("deployment-create-untagged-registry-port", true),
+                Arguments.of("deployment-create-compliant", true),
+                Arguments.of("deployment-create-no-probes-no-pdb", true),
+                Arguments.of("deployment-create-prestop-exec-over-budget", true),
+                Arguments.of("deployment-create-latest-with-digest-sleep-action", true),
+                Arguments.of("deployment-update-image-to-latest", true),
+                Arguments.of("deployment-update-remove-liveness", true),
+                Arguments.of("statefulset-create", true),
+                Arguments.of("daemonset-create-liveness-only", true),
+                Arguments.of("pod-create-sidecar-init", true),
+                Arguments.of("deployment-delete", false),
+                Arguments.of("job-create", false),
+                Arguments.of("cronjob-create-latest", false),
+                Arguments.of("pod-update-ephemeral-container", false),
+                Arguments.of("pdb-create-min-available-1", false),
+                Arguments.of("pdb-create-max-unavailable-0", false),
+                Arguments.of("pdb-create-min-available-100pct", false),
+                Arguments.of("hpa-create", false));
+    }
+
+    /**
+     * /mutate as kube-apiserver uses it: the patch applies to the object sent (with a real JSONPatch
+     * library), every long-running container then has a preStop hook and a grace period that covers
+     * it, /validate no longer finds a termination-budget problem, and a second call patches nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("capturedMutations")
+    void mutateAnswersEveryCapturedRequestWithAPatchThatAddsUp(String fixture, boolean patched) throws Exception {
+        byte[] body = Fixtures.review(fixture);
+        JsonPath json = answer("mutate", fixture);
+        assertThat(json.getBoolean("response.allowed")).isTrue();
+        assertThat(json.getMap("response")).doesNotContainKey("status");
+        if (!patched) {
+            assertThat(json.getMap("response")).doesNotContainKeys("patchType", "patch");
+            return;
+        }
+        assertThat(json.getString("response.patchType")).isEqualTo("JSONPatch");
+        JsonNode patch = MAPPER.readTree(Base64.getDecoder().decode(json.getString("response.patch")));
+        ObjectNode review = (ObjectNode) MAPPER.readTree(body);
+        JsonNode mutated = JsonPatch.apply(patch, review.path("request").path("object"));
+
+        JsonNode podSpec = mutated.at("/" + Workloads.podSpecPath(MAPPER.convertValue(mutated, Map.class)).replace('.', '/'));
+        long longest = 0;
+        for (JsonNode container : podSpec.path("containers")) {
+            assertThat(container.path("lifecycle").path("preStop").isObject()).as(container.path("name").asText()).isTrue();
+            longest = Math.max(longest, Workloads.preStopSleepSeconds(CelJson.fromJson(container)));
+        }
+        assertThat(podSpec.path("terminationGracePeriodSeconds").asLong(30)).isGreaterThanOrEqualTo(longest + 35);
+        assertThat(mutated.at("/metadata/annotations").path("harbormaster.dev/mutated").asText())
+                .matches("(inject-prestop|raise-termination-grace)(,raise-termination-grace)?");
+
+        ((ObjectNode) review.path("request")).set("object", mutated);
+        byte[] again = MAPPER.writeValueAsBytes(review);
+        JsonPath validation = Fixtures.client(server).body(again).post("validate").then().statusCode(200).extract().jsonPath();
+        assertThat(String.valueOf(validation.getString("response.status.message"))).doesNotContain("[termination-budget]");
+        JsonPath second = Fixtures.client(server).body(again).post("mutate").then().statusCode(200).extract().jsonPath();
+        assertThat(second.getMap("response")).doesNotContainKeys("patchType", "patch");
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Test
     void theDenialMessageTellsTheDeveloperWhatToChange() {
