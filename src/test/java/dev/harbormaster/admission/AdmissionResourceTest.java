@@ -185,10 +185,11 @@ class AdmissionResourceTest {
                 "[require-probes] Deployment web-latest: container \"web\" (spec.template.spec.containers[0]) has no readinessProbe with a handler; add one that checks it can serve, e.g. readinessProbe: {httpGet: {path: /ready, port: 8080}}"));
     }
 
-    @Test
-    void aDryRunGetsTheSameAnswer() {
-        JsonPath real = Fixtures.client(server).body(Fixtures.review("deployment-create-latest")).post("validate").jsonPath();
-        JsonPath dry = Fixtures.client(server).body(Fixtures.review("deployment-create-latest-dryrun")).post("validate").jsonPath();
+    @ParameterizedTest
+    @ValueSource(strings = {"validate", "mutate"})
+    void aDryRunGetsTheSameAnswer(String door) {
+        JsonPath real = Fixtures.client(server).body(Fixtures.review("deployment-create-latest")).post(door).jsonPath();
+        JsonPath dry = Fixtures.client(server).body(Fixtures.review("deployment-create-latest-dryrun")).post(door).jsonPath();
         Map<String, Object> realResponse = real.getMap("response");
         Map<String, Object> dryResponse = dry.getMap("response");
         realResponse.remove("uid");
