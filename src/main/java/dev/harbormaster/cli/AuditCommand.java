@@ -1,0 +1,92 @@
+package dev.harbormaster.cli;
+
+import dev.harbormaster.audit.Manifest;
+import dev.harbormaster.audit.ManifestAudit;
+import dev.harbormaster.audit.ManifestReader;
+import dev.harbormaster.engine.Engine;
+import dev.harbormaster.policy.PolicyLoadException;
+import dev.harbormaster.policy.PolicySet;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Evaluates manifests as the cluster would, before they are applied. */
+@Command(name = "audit", sortOptions = false,
+        description = {"Evaluate manifests as CREATE requests (UPDATE with --old), mutations first, then validations.",
+                "Exit code: 0 clean (warnings allowed), 1 a Deny policy is violated, 2 unusable input or policies.",
+                "Example: helm template my-chart | harbormaster audit -"})
+final class AuditCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Manifest files, directories (recursive), or - for standard input.")
+    List<String> inputs;
+
+    @Mixin
+    PolicyOptions policies;
+
+    @Option(names = "--mode", defaultValue = "enforce", paramLabel = "MODE",
+            description = "enforce, or audit (every Deny acts as Warn + Audit). Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--old", paramLabel = "FILE", description = "Earlier versions of the objects: those match by kind, namespace and name and are checked as UPDATEs.")
+    List<String> old = new ArrayList<>();
+
+    @Option(names = "--cluster-state", paramLabel = "FILE",
+            description = "What the cluster already holds (PDBs, HPAs, Namespaces, Deployments, StatefulSets), for the rules that look it up.")
+    List<String> clusterState = new ArrayList<>();
+
+    @Option(names = "--offline", description = "Do not take the objects given as the cluster's state: rules that need the cluster warn that they could not check, as a server without a cluster does.")
+    boolean offline;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, json, junit or sarif. Default: ${DEFAULT-VALUE}.")
+    String output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        ReportWriter.Format format;
+        Engine.Mode engineMode;
+        try {
+            format = ReportWriter.Format.valueOf(output.toUpperCase(java.util.Locale.ROOT));
+            engineMode = Engine.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            err.println("harbormaster audit: --output takes table, json, junit or sarif, and --mode enforce or audit");
+            return 2;
+        }
+        PolicySet set;
+        try {
+            set = policies.load();
+        } catch (IOException | PolicyLoadException e) {
+            err.println("harbormaster audit: " + e.getMessage());
+            return 2;
+        }
+        ManifestReader.Result read = ManifestReader.read(inputs, System.in);
+        ManifestReader.Result oldRead = ManifestReader.read(old, System.in);
+        ManifestReader.Result stateRead = ManifestReader.read(clusterState, System.in);
+        List<String> errors = new ArrayList<>(read.errors());
+        errors.addAll(oldRead.errors());
+        errors.addAll(stateRead.errors());
+
+        List<Manifest> state = offline ? null : stateRead.manifests();
+        List<ManifestAudit.ObjectReport> reports = new ManifestAudit(new Engine(engineMode), set)
+                .audit(read.manifests(), oldRead.manifests(), state);
+        ReportWriter.write(format, reports, errors, spec.commandLine().getOut());
+        errors.forEach(error -> err.println("harbormaster audit: unusable input: " + error));
+        err.flush();
+        if (!errors.isEmpty()) {
+            return 2;
+        }
+        return reports.stream().allMatch(ManifestAudit.ObjectReport::allowed) ? 0 : 1;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.harbormaster.cli;
+
+import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.policy.PolicyLoadException;
+import dev.harbormaster.policy.PolicyLoader;
+import dev.harbormaster.policy.PolicySet;
+import dev.harbormaster.policy.PolicySource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Which policies a command runs: the bundled default pack, or the directories given. */
+final class PolicyOptions {
+
+    @Option(names = {"-p", "--policies"}, paramLabel = "DIR",
+            description = "Policy directory (repeatable). Default: the bundled default pack.")
+    List<Path> directories = new ArrayList<>();
+
+    @Option(names = "--cost-limit", paramLabel = "STEPS", defaultValue = "1000000",
+            description = "Evaluation steps one expression may take (default: ${DEFAULT-VALUE}).")
+    long costLimit;
+
+    CelEnvironment cel() {
+        return new CelEnvironment(costLimit);
+    }
+
+    List<PolicySource> sources() throws IOException {
+        if (directories.isEmpty()) {
+            return PolicyLoader.readBundled();
+        }
+        List<PolicySource> sources = new ArrayList<>();
+        for (Path directory : directories) {
+            sources.addAll(PolicyLoader.readDirectory(directory));
+        }
+        return sources;
+    }
+
+    PolicySet load() throws IOException, PolicyLoadException {
+        return new PolicyLoader(cel()).load(sources(), describe());
+    }
+
+    String describe() {
+        return directories.isEmpty() ? "the bundled default pack" : directories.toString();
+    }
+}
