@@ -19,9 +19,9 @@ import java.util.Map;
 
 /**
  * Evaluates manifests as the cluster would admit them: mutations first, then validations of the
- * mutated object, through the same engine as the webhook. The objects given (and the cluster state,
- * when one is given) form the cluster the rules look up: a Deployment and its PDB rendered by one
- * {@code helm template} see each other, as they will once applied.
+ * mutated object, through the same engine as the webhook. Used by the CLI (where the objects given
+ * form the cluster the rules look up: a Deployment and its PDB rendered by one {@code helm template}
+ * see each other, as they will once applied) and by the background audit (the real cluster).
  */
 public final class ManifestAudit {
 
@@ -53,11 +53,21 @@ public final class ManifestAudit {
     }
 
     /**
-     * @param oldObjects earlier versions: an object with one of the same kind, namespace and name is checked as an UPDATE
-     * @param clusterState what else the cluster holds; null to run offline (rules that need the cluster then warn)
+     * A cluster made of the objects given and what else the cluster is said to hold, as they will be
+     * once applied together.
      */
-    public List<ObjectReport> audit(List<Manifest> objects, List<Manifest> oldObjects, List<Manifest> clusterState) {
-        ClusterView cluster = clusterState == null ? ClusterView.OFFLINE : clusterOf(objects, clusterState);
+    public static ClusterView clusterOf(List<Manifest> objects, List<Manifest> clusterState) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        clusterState.forEach(m -> all.add(m.object()));
+        objects.forEach(m -> all.add(m.object()));
+        return new StaticClusterView(all, null);
+    }
+
+    /**
+     * @param oldObjects earlier versions: an object with one of the same kind, namespace and name is checked as an UPDATE
+     * @param cluster    what the rules that look up the cluster see
+     */
+    public List<ObjectReport> audit(List<Manifest> objects, List<Manifest> oldObjects, ClusterView cluster) {
         List<ObjectReport> reports = new ArrayList<>();
         for (Manifest manifest : objects) {
             Map<String, Object> old = oldObjects.stream().filter(o -> sameObject(o, manifest)).map(Manifest::object).findFirst().orElse(null);
@@ -72,13 +82,6 @@ public final class ManifestAudit {
             reports.add(new ObjectReport(manifest, operation, mutation, validation, onlyAfterMutation, diff));
         }
         return reports;
-    }
-
-    private static ClusterView clusterOf(List<Manifest> objects, List<Manifest> clusterState) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        clusterState.forEach(m -> all.add(m.object()));
-        objects.forEach(m -> all.add(m.object()));
-        return new StaticClusterView(all, null);
     }
 
     private static boolean sameObject(Manifest a, Manifest b) {

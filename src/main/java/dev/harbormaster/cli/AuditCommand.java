@@ -1,8 +1,8 @@
 package dev.harbormaster.cli;
 
-import dev.harbormaster.audit.Manifest;
 import dev.harbormaster.audit.ManifestAudit;
 import dev.harbormaster.audit.ManifestReader;
+import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.policy.PolicyLoadException;
 import dev.harbormaster.policy.PolicySet;
@@ -78,9 +78,9 @@ final class AuditCommand implements Callable<Integer> {
         errors.addAll(oldRead.errors());
         errors.addAll(stateRead.errors());
 
-        List<Manifest> state = offline ? null : stateRead.manifests();
+        ClusterView cluster = offline ? ClusterView.OFFLINE : ManifestAudit.clusterOf(read.manifests(), stateRead.manifests());
         List<ManifestAudit.ObjectReport> reports = new ManifestAudit(new Engine(engineMode), set)
-                .audit(read.manifests(), oldRead.manifests(), state);
+                .audit(read.manifests(), oldRead.manifests(), cluster);
         ReportWriter.write(format, reports, errors, spec.commandLine().getOut());
         errors.forEach(error -> err.println("harbormaster audit: unusable input: " + error));
         err.flush();

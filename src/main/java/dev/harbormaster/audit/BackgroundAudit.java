@@ -1,0 +1,279 @@
+package dev.harbormaster.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.engine.Engine;
+import dev.harbormaster.engine.PolicyResult;
+import dev.harbormaster.engine.PolicyResult.Outcome;
+import dev.harbormaster.engine.Verdict;
+import dev.harbormaster.policy.PolicySet;
+import dev.harbormaster.policy.PolicySpec.Action;
+import dev.harbormaster.policy.PolicyStore;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluates what already runs in the cluster through the same engine, as CREATE requests of the
+ * objects as stored, and writes one {@code wgpolicyk8s.io/v1alpha2} PolicyReport per namespace
+ * (named {@code harbormaster}), the format cluster tools already read. Runs every interval and
+ * soon after the policy set changes. Work per cycle is bounded: namespaces are audited in name
+ * order, and when the object budget is spent the next cycle carries on where this one stopped. A
+ * report is only written when its results changed, and deleted when its namespace has nothing left
+ * to report on.
+ */
+@ApplicationScoped
+public class BackgroundAudit {
+
+    private static final Logger LOG = Logger.getLogger(BackgroundAudit.class);
+    static final String REPORT_NAME = "harbormaster";
+    static final ResourceDefinitionContext POLICY_REPORT = new ResourceDefinitionContext.Builder()
+            .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports")
+            .withNamespaced(true).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+    private static final Map<String, Object> AUDITOR = Map.of("username", "system:serviceaccount:harbormaster:background-audit");
+
+    private final boolean enabled;
+    private final Duration interval;
+    private final int maxObjectsPerCycle;
+    private final Instance<KubernetesClient> clients;
+    private final PolicyStore policies;
+    private final Engine engine;
+    private final ClusterView cluster;
+    private final MeterRegistry metrics;
+    private final AtomicLong findings = new AtomicLong();
+    private volatile PolicySet auditedSet;
+    private volatile Instant lastFullPass = Instant.EPOCH;
+    private String resumeAfter = "";
+
+    public BackgroundAudit(@ConfigProperty(name = "harbormaster.audit.enabled", defaultValue = "false") boolean enabled,
+                           @ConfigProperty(name = "harbormaster.audit.interval", defaultValue = "5m") Duration interval,
+                           @ConfigProperty(name = "harbormaster.audit.max-objects-per-cycle", defaultValue = "2000") int maxObjectsPerCycle,
+                           Instance<KubernetesClient> clients, PolicyStore policies, Engine engine, ClusterView cluster,
+                           MeterRegistry metrics) {
+        this.enabled = enabled;
+        this.interval = interval;
+        this.maxObjectsPerCycle = maxObjectsPerCycle;
+        this.clients = clients;
+        this.policies = policies;
+        this.engine = engine;
+        this.cluster = cluster;
+        this.metrics = metrics;
+        metrics.gauge("harbormaster.audit.findings", findings);
+    }
+
+    @Scheduled(every = "10s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        if (!enabled) {
+            return;
+        }
+        boolean policiesChanged = policies.current() != auditedSet;
+        if (policiesChanged || !resumeAfter.isEmpty() || Duration.between(lastFullPass, Instant.now()).compareTo(interval) >= 0) {
+            if (policiesChanged) {
+                resumeAfter = "";
+            }
+            try {
+                runCycle();
+            } catch (RuntimeException e) {
+                LOG.warnf("background audit cycle failed, will retry: %s", e.getMessage());
+                metrics.counter("harbormaster.audit.cycles", "result", "failure").increment();
+            }
+        }
+    }
+
+    /** What one cycle did. */
+    public record Cycle(int namespaces, int objects, int reportsWritten, int reportsDeleted, boolean complete) {
+    }
+
+    /** Audits namespaces from where the last cycle stopped until the object budget is spent. */
+    public synchronized Cycle runCycle() {
+        Timer.Sample timer = Timer.start(metrics);
+        KubernetesClient client = clients.get();
+        PolicySet set = policies.current();
+        List<String> namespaces = client.namespaces().list().getItems().stream()
+                .map(ns -> ns.getMetadata().getName()).sorted().filter(ns -> ns.compareTo(resumeAfter) > 0).toList();
+        int objects = 0;
+        int written = 0;
+        int deleted = 0;
+        int audited = 0;
+        long found = 0;
+        String last = resumeAfter;
+        for (String namespace : namespaces) {
+            if (objects >= maxObjectsPerCycle) {
+                break;
+            }
+            List<Map<String, Object>> inNamespace = objectsIn(client, namespace);
+            objects += inNamespace.size();
+            Report report = report(namespace, inNamespace, set);
+            found += report.results().size();
+            switch (write(client, namespace, report)) {
+                case WRITTEN -> written++;
+                case DELETED -> deleted++;
+                case UNCHANGED -> { }
+            }
+            audited++;
+            last = namespace;
+        }
+        boolean complete = audited == namespaces.size();
+        resumeAfter = complete ? "" : last;
+        if (complete) {
+            lastFullPass = Instant.now();
+            auditedSet = set;
+            findings.set(found);
+        }
+        timer.stop(metrics.timer("harbormaster.audit.cycle"));
+        metrics.counter("harbormaster.audit.cycles", "result", "success").increment();
+        metrics.counter("harbormaster.audit.reports.written").increment(written);
+        LOG.debugf("background audit: %d namespaces, %d objects, %d reports written, %d deleted%s",
+                audited, objects, written, deleted, complete ? "" : " (budget spent; continues next cycle)");
+        return new Cycle(audited, objects, written, deleted, complete);
+    }
+
+    /** The workloads worth a report, and the PDBs and HPAs; objects a controller owns are audited at their owner. */
+    private static List<Map<String, Object>> objectsIn(KubernetesClient client, String namespace) {
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.addAll(client.apps().deployments().inNamespace(namespace).list().getItems());
+        objects.addAll(client.apps().statefulSets().inNamespace(namespace).list().getItems());
+        objects.addAll(client.apps().daemonSets().inNamespace(namespace).list().getItems());
+        objects.addAll(client.apps().replicaSets().inNamespace(namespace).list().getItems());
+        objects.addAll(client.batch().v1().cronjobs().inNamespace(namespace).list().getItems());
+        objects.addAll(client.batch().v1().jobs().inNamespace(namespace).list().getItems());
+        objects.addAll(client.pods().inNamespace(namespace).list().getItems());
+        objects.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
+        objects.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems());
+        List<Map<String, Object>> maps = new ArrayList<>();
+        for (HasMetadata object : objects) {
+            boolean controlled = object.getMetadata().getOwnerReferences() != null
+                    && object.getMetadata().getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()));
+            if (!controlled) {
+                maps.add(toCel(client, object));
+            }
+        }
+        return maps;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> toCel(KubernetesClient client, HasMetadata object) {
+        try (JsonParser parser = JSON_FACTORY.createParser(client.getKubernetesSerialization().asJson(object))) {
+            return (Map<String, Object>) CelJson.read(parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A namespace's findings, and how many objects passed each policy. */
+    record Report(List<Map<String, Object>> results, Map<String, Long> summary, int objects) {
+    }
+
+    private Report report(String namespace, List<Map<String, Object>> objects, PolicySet set) {
+        List<Map<String, Object>> results = new ArrayList<>();
+        Map<String, Long> summary = new LinkedHashMap<>();
+        for (String key : List.of("pass", "fail", "warn", "error", "skip")) {
+            summary.put(key, 0L);
+        }
+        for (Map<String, Object> object : objects) {
+            Verdict verdict = engine.evaluate(ManifestInput.of("CREATE", object, null, namespace, AUDITOR, true), set, cluster);
+            for (PolicyResult result : verdict.results()) {
+                String outcome = outcome(result);
+                summary.merge(outcome, 1L, Long::sum);
+                if (!outcome.equals("pass")) {
+                    results.add(result(result, outcome, object));
+                }
+            }
+        }
+        return new Report(results, summary, objects.size());
+    }
+
+    private static String outcome(PolicyResult result) {
+        return switch (result.outcome()) {
+            case PASS, MUTATED -> "pass";
+            case VIOLATION -> result.actions().contains(Action.Deny) || result.actions().contains(Action.Audit) ? "fail" : "warn";
+            case ERROR_IGNORED -> "error";
+            case UNCHECKED, OPTED_OUT -> "skip";
+        };
+    }
+
+    private static Map<String, Object> result(PolicyResult result, String outcome, Map<String, Object> object) {
+        Map<String, Object> metadata = CelJson.map(object, "metadata");
+        Map<String, Object> resource = new LinkedHashMap<>();
+        resource.put("apiVersion", object.get("apiVersion"));
+        resource.put("kind", object.get("kind"));
+        resource.put("namespace", CelJson.string(metadata, "namespace"));
+        resource.put("name", CelJson.string(metadata, "name"));
+        resource.put("uid", CelJson.string(metadata, "uid"));
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("source", "harbormaster");
+        entry.put("policy", result.policy());
+        entry.put("rule", result.fieldPath() == null ? result.policy() : result.fieldPath());
+        entry.put("result", outcome);
+        entry.put("severity", result.actions().contains(Action.Deny) ? "high" : result.actions().contains(Action.Warn) ? "medium" : "low");
+        entry.put("message", result.message());
+        entry.put("resources", List.of(resource));
+        entry.put("timestamp", Map.of("seconds", Instant.now().getEpochSecond(), "nanos", 0));
+        return entry;
+    }
+
+    private enum Written { WRITTEN, DELETED, UNCHANGED }
+
+    private static Written write(KubernetesClient client, String namespace, Report report) {
+        var reports = client.genericKubernetesResources(POLICY_REPORT).inNamespace(namespace);
+        GenericKubernetesResource existing = reports.withName(REPORT_NAME).get();
+        if (report.objects() == 0) {
+            if (existing == null) {
+                return Written.UNCHANGED;
+            }
+            reports.withName(REPORT_NAME).delete();
+            return Written.DELETED;
+        }
+        if (existing != null && sameFindings(existing, report)) {
+            return Written.UNCHANGED;
+        }
+        GenericKubernetesResource fresh = new GenericKubernetesResourceBuilder()
+                .withApiVersion("wgpolicyk8s.io/v1alpha2").withKind("PolicyReport")
+                .withNewMetadata().withName(REPORT_NAME).withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/managed-by", "harbormaster").endMetadata()
+                .build();
+        fresh.setAdditionalProperty("summary", report.summary());
+        fresh.setAdditionalProperty("results", report.results());
+        if (existing == null) {
+            reports.resource(fresh).create();
+        } else {
+            fresh.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+            reports.resource(fresh).update();
+        }
+        return Written.WRITTEN;
+    }
+
+    /** Equal summaries and results, timestamps aside. */
+    private static boolean sameFindings(GenericKubernetesResource existing, Report report) {
+        JsonNode before = JSON.valueToTree(Map.of("summary", existing.getAdditionalProperties().getOrDefault("summary", Map.of()),
+                "results", existing.getAdditionalProperties().getOrDefault("results", List.of())));
+        JsonNode after = JSON.valueToTree(Map.of("summary", report.summary(), "results", report.results()));
+        before.path("results").forEach(r -> ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("timestamp"));
+        after.path("results").forEach(r -> ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("timestamp"));
+        return before.toString().equals(after.toString());
+    }
+}

@@ -1,0 +1,126 @@
+package dev.harbormaster.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.engine.Engine;
+import dev.harbormaster.policy.PolicyStore;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The background audit against the Kubernetes mock server in CRUD mode. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class BackgroundAuditTest {
+
+    @Inject
+    KubernetesClient client;
+    @Inject
+    Instance<KubernetesClient> clients;
+    @Inject
+    PolicyStore policies;
+    @Inject
+    Engine engine;
+    @Inject
+    ClusterView cluster;
+    @Inject
+    MeterRegistry metrics;
+
+    private BackgroundAudit audit(int budget) {
+        return new BackgroundAudit(true, Duration.ofMinutes(5), budget, clients, policies, engine, cluster, metrics);
+    }
+
+    private static Deployment deployment(String namespace, String name, String image, boolean probes) {
+        var container = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(name).withImage(image);
+        if (probes) {
+            container.withNewLivenessProbe().withNewHttpGet().withPath("/healthz").withNewPort(8080).endHttpGet().endLivenessProbe()
+                    .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withNewPort(8080).endHttpGet().endReadinessProbe();
+        }
+        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec().withContainers(container.build()).endSpec().endTemplate().endSpec().build();
+    }
+
+    private GenericKubernetesResource report(String namespace) {
+        return client.genericKubernetesResources(BackgroundAudit.POLICY_REPORT).inNamespace(namespace).withName(BackgroundAudit.REPORT_NAME).get();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> results(GenericKubernetesResource report) {
+        return (List<Map<String, Object>>) report.getAdditionalProperties().get("results");
+    }
+
+    private static List<String> failing(GenericKubernetesResource report, String name) {
+        return results(report).stream()
+                .filter(r -> r.get("result").equals("fail"))
+                .filter(r -> ((List<Map<String, Object>>) r.get("resources")).get(0).get("name").equals(name))
+                .map(r -> (String) r.get("policy")).sorted().toList();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportsAreCreatedUpdatedWhenFixedAndRemovedWhenDeleted() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+        client.apps().deployments().inNamespace("shop").resource(deployment("shop", "legacy", "nginx:latest", false)).create();
+        client.apps().deployments().inNamespace("shop").resource(deployment("shop", "tidy", "tidy:1.0", true)).create();
+        BackgroundAudit audit = audit(1000);
+
+        BackgroundAudit.Cycle first = audit.runCycle();
+        assertThat(first.complete()).isTrue();
+        GenericKubernetesResource report = report("shop");
+        assertThat(report).isNotNull();
+        assertThat(report.getApiVersion()).isEqualTo("wgpolicyk8s.io/v1alpha2");
+        assertThat(failing(report, "legacy")).containsExactly("disallow-latest-tag", "require-probes", "require-probes");
+        assertThat(failing(report, "tidy")).isEmpty();
+        Map<String, Object> summary = (Map<String, Object>) report.getAdditionalProperties().get("summary");
+        assertThat(((Number) summary.get("fail")).intValue()).isEqualTo(3);
+        assertThat(((Number) summary.get("pass")).intValue()).isPositive();
+        Map<String, Object> one = results(report).get(0);
+        assertThat(one).containsKeys("policy", "rule", "result", "severity", "message", "timestamp", "resources", "source");
+
+        String version = report.getMetadata().getResourceVersion();
+        assertThat(audit.runCycle().reportsWritten()).as("nothing changed: no write").isZero();
+        assertThat(report("shop").getMetadata().getResourceVersion()).isEqualTo(version);
+
+        client.apps().deployments().inNamespace("shop").resource(deployment("shop", "legacy", "nginx:1.27.0", true)).update();
+        assertThat(audit.runCycle().reportsWritten()).isEqualTo(1);
+        assertThat(failing(report("shop"), "legacy")).isEmpty();
+
+        client.apps().deployments().inNamespace("shop").withName("legacy").delete();
+        client.apps().deployments().inNamespace("shop").withName("tidy").delete();
+        assertThat(audit.runCycle().reportsDeleted()).isEqualTo(1);
+        assertThat(report("shop")).isNull();
+    }
+
+    @Test
+    void aCycleStopsAtItsBudgetAndTheNextCarriesOn() {
+        for (String namespace : List.of("team-a", "team-b")) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+            client.apps().deployments().inNamespace(namespace).resource(deployment(namespace, "app", "app:latest", true)).create();
+        }
+        BackgroundAudit audit = audit(1);
+
+        BackgroundAudit.Cycle first = audit.runCycle();
+        assertThat(first.complete()).isFalse();
+        assertThat(report("team-a")).isNotNull();
+        assertThat(report("team-b")).isNull();
+
+        BackgroundAudit.Cycle second = audit.runCycle();
+        assertThat(second.complete()).isTrue();
+        assertThat(report("team-b")).isNotNull();
+        assertThat(failing(report("team-b"), "app")).containsExactly("disallow-latest-tag");
+    }
+}
