@@ -35,6 +35,9 @@ class AdmissionResourceTest {
     @TestHTTPResource(value = "/", tls = true)
     URL server;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     /**
      * Each captured request with what the default pack says through /validate, the server being
      * offline (no cluster): the policies that deny it, and the policies that warn. Rules that need
@@ -238,12 +241,12 @@ class AdmissionResourceTest {
 
     @Test
     void healthAndMetricsAreOnTheManagementPort() {
-        RestAssured.given().baseUri("http://localhost:9001").get("/q/health/live").then().statusCode(200);
-        RestAssured.given().baseUri("http://localhost:9001").get("/q/health/ready").then().statusCode(200)
+        RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/health/live").then().statusCode(200);
+        RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'policies' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'policies' }.data.origin", equalTo("the bundled default pack"));
         Fixtures.client(server).body(Fixtures.review("deployment-create-latest")).post("validate").then().statusCode(200);
-        String metrics = RestAssured.given().baseUri("http://localhost:9001").get("/q/metrics").asString();
+        String metrics = RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/metrics").asString();
         assertThat(metrics)
                 .contains("harbormaster_admission_requests_seconds_count{door=\"validate\",kind=\"Deployment\",operation=\"CREATE\",result=\"denied\"}")
                 .contains("harbormaster_policy_evaluations_total{outcome=\"violation\",policy=\"disallow-latest-tag\"}")

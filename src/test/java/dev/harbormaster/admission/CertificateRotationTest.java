@@ -24,13 +24,36 @@ import org.junit.jupiter.api.Test;
 @TestProfile(CertificateRotationTest.RotatingCertificates.class)
 class CertificateRotationTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", tls = true)
+    java.net.URL server;
+
+    /** Laid out as kubelet mounts a Secret: tls.crt -> ..data/tls.crt, ..data -> the current generation. */
     static final Path SERVING = Path.of("target/rotation-certs/serving");
 
     public static class RotatingCertificates implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            makeCertificate(SERVING);
+            try {
+                deleteRecursively(SERVING.getParent());
+                Files.createDirectories(SERVING);
+                makeCertificate(SERVING.resolve("..gen1"));
+                Files.createSymbolicLink(SERVING.resolve("..data"), Path.of("..gen1"));
+                Files.createSymbolicLink(SERVING.resolve("tls.crt"), Path.of("..data/tls.crt"));
+                Files.createSymbolicLink(SERVING.resolve("tls.key"), Path.of("..data/tls.key"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             return Map.of("harbormaster.tls.dir", SERVING.toString(), "quarkus.tls.webhook.reload-period", "1s");
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
         }
     }
 
@@ -49,15 +72,16 @@ class CertificateRotationTest {
     void aReplacedCertificateIsServedWithoutARestart() throws Exception {
         BigInteger before = servedSerial();
 
-        Path renewed = Path.of("target/rotation-certs/renewed");
+        // As kubelet updates a Secret volume: a new generation, then one atomic swap of ..data.
+        Path renewed = SERVING.resolve("..gen2");
         makeCertificate(renewed);
-        // As a Secret volume does: the new files appear, the old ones go.
-        Files.copy(renewed.resolve("tls.key"), SERVING.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(renewed.resolve("tls.crt"), SERVING.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
+        Files.createSymbolicLink(SERVING.resolve("..data_tmp"), Path.of("..gen2"));
+        Files.move(SERVING.resolve("..data_tmp"), SERVING.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
         BigInteger expected = serial(renewed.resolve("tls.crt"));
         assertThat(expected).isNotEqualTo(before);
 
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> servedSerial().equals(expected));
+        assertThat(servedSerial()).as("and it keeps serving it").isEqualTo(expected);
     }
 
     private static BigInteger serial(Path pem) throws Exception {
@@ -67,14 +91,14 @@ class CertificateRotationTest {
     }
 
     /** The serial number of the certificate the server presents on the admission port. */
-    private static BigInteger servedSerial() throws Exception {
+    private BigInteger servedSerial() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new X509TrustManager() {
             public void checkClientTrusted(X509Certificate[] chain, String type) { }
             public void checkServerTrusted(X509Certificate[] chain, String type) { }
             public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
         }}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", 8444)) {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", server.getPort())) {
             socket.startHandshake();
             return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
         }

@@ -37,6 +37,9 @@ class InformerClusterViewTest {
     @TestHTTPResource(value = "/", tls = true)
     URL server;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @BeforeEach
     void synced() {
         assertThat(view).isInstanceOf(InformerClusterView.class);
@@ -115,9 +118,9 @@ class InformerClusterViewTest {
 
     @Test
     void readinessShowsTheCacheState() {
-        RestAssured.given().baseUri("http://localhost:9001").get("/q/health/ready").then().statusCode(200)
+        RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'cluster' }.data.poddisruptionbudgets", org.hamcrest.Matchers.equalTo("synced"));
-        assertThat(RestAssured.given().baseUri("http://localhost:9001").get("/q/metrics").asString())
+        assertThat(RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/metrics").asString())
                 .contains("harbormaster_cluster_synced{resource=\"poddisruptionbudgets\"} 1.0");
     }
 
