@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# Harbormaster images, built from source in the image (tests are CI's job, not the image's):
+#   docker build -t harbormaster:jvm .                    the JVM image (default target)
+#   docker build -t harbormaster:native --target native . the native executable
+# The chart runs either without arguments: that starts the server.
+# Not built on the development machines (they have no container engine); see README, "Images".
+
+# One JDK release for build and run: an AppCDS archive only loads in the JVM that wrote it.
+ARG TEMURIN=17.0.15_6
+
+FROM eclipse-temurin:${TEMURIN}-jdk AS build
+WORKDIR /build
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+RUN ./mvnw -B -q dependency:go-offline
+COPY src/ src/
+COPY policies/ policies/
+COPY certs/ certs/
+# exec.skip: no development certificate in an image. appcds: Quarkus starts the application once
+# at package time and archives the classes it loads, for a faster start.
+RUN ./mvnw -B -q package -DskipTests -Dexec.skip=true -Dquarkus.package.jar.appcds.enabled=true
+
+FROM eclipse-temurin:${TEMURIN}-jre AS jvm
+WORKDIR /deployments
+COPY --from=build --chown=1001:0 /build/target/quarkus-app/ /deployments/
+USER 1001
+EXPOSE 8443 9000
+# /tmp must be writable (an emptyDir under a read-only root filesystem); the chart mounts one.
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/deployments/app-cds.jsa", "-XX:MaxRAMPercentage=75", \
+            "-Djava.io.tmpdir=/tmp", "-jar", "/deployments/quarkus-run.jar"]
+
+FROM quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-21 AS native-build
+WORKDIR /build
+COPY --chown=quarkus:quarkus .mvn/ .mvn/
+COPY --chown=quarkus:quarkus mvnw pom.xml ./
+RUN ./mvnw -B -q dependency:go-offline
+COPY --chown=quarkus:quarkus src/ src/
+COPY --chown=quarkus:quarkus policies/ policies/
+COPY --chown=quarkus:quarkus certs/ certs/
+RUN ./mvnw -B -q package -Pnative -DskipTests -Dexec.skip=true
+
+FROM quay.io/quarkus/ubi9-quarkus-micro-image:2.0 AS native
+WORKDIR /work
+COPY --from=native-build --chown=1001:0 /build/target/*-runner /work/harbormaster
+USER 1001
+EXPOSE 8443 9000
+ENTRYPOINT ["/work/harbormaster"]
