@@ -7,9 +7,7 @@ import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.policy.CompiledPolicy;
 import java.util.AbstractMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,44 +59,53 @@ final class Activation implements CelVariableResolver {
 
     private final class LazyVariables extends AbstractMap<String, Object> {
         private final List<CompiledPolicy.Named> declared;
-        private final Map<String, Object> values = new HashMap<>();
+        /** Each variable's value, by position; null until it has been evaluated. */
+        private final Object[] values;
 
         LazyVariables(List<CompiledPolicy.Named> declared) {
             this.declared = declared;
+            this.values = new Object[declared.size()];
+        }
+
+        private int indexOf(Object name) {
+            for (int i = 0; i < declared.size(); i++) {
+                if (declared.get(i).name().equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         @Override
         public boolean containsKey(Object key) {
-            return declared.stream().anyMatch(v -> v.name().equals(key));
+            return indexOf(key) >= 0;
         }
 
         @Override
         public Object get(Object key) {
-            if (values.containsKey(key)) {
-                return values.get(key);
+            int index = indexOf(key);
+            if (index < 0) {
+                return null;
             }
-            for (CompiledPolicy.Named variable : declared) {
-                if (variable.name().equals(key)) {
-                    try {
-                        Object value = variable.expression().eval(Activation.this);
-                        values.put(variable.name(), value);
-                        return value;
-                    } catch (CelEvaluationException e) {
-                        throw new VariableFailure(variable.name(), e);
-                    }
+            if (values[index] == null) {
+                CompiledPolicy.Named variable = declared.get(index);
+                try {
+                    Object value = variable.expression().eval(Activation.this);
+                    values[index] = CelJson.isNull(value) ? dev.cel.common.values.NullValue.NULL_VALUE : value;
+                } catch (CelEvaluationException e) {
+                    throw new VariableFailure(variable.name(), e);
                 }
             }
-            return null;
+            return values[index];
         }
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
             Map<String, Object> all = new LinkedHashMap<>();
             for (CompiledPolicy.Named variable : declared) {
-                Object value = get(variable.name());
-                all.put(variable.name(), CelJson.isNull(value) ? dev.cel.common.values.NullValue.NULL_VALUE : value);
+                all.put(variable.name(), get(variable.name()));
             }
-            return new LinkedHashSet<>(all.entrySet());
+            return all.entrySet();
         }
     }
 }
