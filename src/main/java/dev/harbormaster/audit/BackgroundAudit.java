@@ -8,7 +8,6 @@ import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
-import dev.harbormaster.engine.PolicyResult.Outcome;
 import dev.harbormaster.engine.Verdict;
 import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicySpec.Action;
