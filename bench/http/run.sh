@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# HTTP load over TLS, keep-alive. One command:
+#
+#   bench/http/run.sh            # about 10 minutes
+#
+# Builds the server (JVM mode, from a copy of the tree, see ../lib.sh) and starts two on JDK 17:
+# "pack" with the default policy pack (https 8443, management 9000) and "empty" with an empty policy
+# directory (8444/9001), the no-policy baseline. Then, one load at a time, on localhost only:
+#   - ALPN check (curl --http2): does the server offer h2?
+#   - wrk (HTTP/1.1), admission.lua rotating over every captured AdmissionReview, /validate and /mutate,
+#     at saturation (16 connections) and at 1 connection;
+#   - h2load (nghttp2-client) with the compliant Deployment fixture, HTTP/1.1 and h2, at saturation and
+#     at fixed rates of 500, 2000 and 5000 requests/s (--rps), percentiles from its per-request log;
+#   - server CPU time per request (from /proc/<pid>/stat) and RSS for each run.
+# Raw output in bench/results/<date>/http/: one JSON line per run in summary.jsonl, table.md, each tool's
+# output, h2load's per-request logs (xz), server logs (decision lines trimmed), a JFR recording.
+source "$(dirname "$0")/../lib.sh"
+OUT=$RESULTS/http
+RUN_DIR=$OUT
+mkdir -p "$OUT"
+JAVA=${JAVA:-$JAVA17}
+DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-15}
+RATES=${RATES:-"500 2000 5000"}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+command -v h2load >/dev/null || { echo "h2load is missing: apt-get install -y nghttp2-client" >&2; exit 1; }
+
+build_server
+machine_info > "$OUT/machine.txt"
+mapfile -t FIXTURE_FILES < <(ls "$FIXTURES"/*.json)
+COMPLIANT=$FIXTURES/deployment-create-compliant.json
+EMPTY_DIR=$(mktemp -d /tmp/harbormaster-empty-policies.XXXXXX)
+: > "$OUT/summary.jsonl"
+
+HTTPS_PORT=8443 MGMT_PORT=9000 start_server pack "$JAVA" -Xlog:gc:file="$OUT/pack-gc.log"
+PACK_PID=$SERVER_PID
+HTTPS_PORT=8444 MGMT_PORT=9001 start_server empty "$JAVA" -Dharbormaster.policies.dir="$EMPTY_DIR"
+EMPTY_PID=$SERVER_PID
+trap 'stop_server $PACK_PID; stop_server $EMPTY_PID; rm -rf "$EMPTY_DIR"' EXIT
+wait_ready 9000 >/dev/null && wait_ready 9001 >/dev/null
+grep -h "loaded .* policies" "$OUT/pack.log" "$OUT/empty.log" >&2
+
+# Does the admission port offer h2 by ALPN?
+curl -sv --http2 --cacert "$HM_WORK/src/target/dev-certs/ca.crt" -H 'Content-Type: application/json' \
+  --data-binary @"$COMPLIANT" https://localhost:8443/validate -o "$OUT/alpn-response.json" > "$OUT/alpn.txt" 2>&1 || true
+grep -E 'ALPN|^< HTTP/|using HTTP' "$OUT/alpn.txt" >&2 || true
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pid_of() { [[ $1 == pack ]] && echo "$PACK_PID" || echo "$EMPTY_PID"; }
+port_of() { [[ $1 == pack ]] && echo 8443 || echo 8444; }
+
+# measure NAME SERVER TOOL ARGS...: runs one load, records server CPU and RSS, appends a summary line.
+measure() {
+  local name=$1 server=$2; shift 2
+  local pid; pid=$(pid_of "$server")
+  local before after rss_max=0 rss load_pid
+  log "$name ($server): $*"
+  before=$(cpu_ticks "$pid")
+  "$@" > "$OUT/$name.$server.txt" 2>&1 &
+  load_pid=$!
+  while kill -0 "$load_pid" 2>/dev/null; do
+    rss=$(rss_kb "$pid"); (( rss > rss_max )) && rss_max=$rss
+    sleep 0.5
+  done
+  wait "$load_pid" || log "  load tool exited with $?"
+  after=$(cpu_ticks "$pid")
+  local result
+  if grep -q '^RESULT ' "$OUT/$name.$server.txt"; then
+    result=$(grep '^RESULT ' "$OUT/$name.$server.txt" | sed 's/^RESULT //')
+  else
+    result=$(python3 "$BENCH_DIR/http/percentiles.py" "$OUT/$name.$server.log" --skip-seconds 0)
+    # h2load's own summary: requests and status counts.
+    result=$(python3 - "$result" "$OUT/$name.$server.txt" <<'PY'
+import json, re, sys
+r = json.loads(sys.argv[1]); text = open(sys.argv[2]).read()
+m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout", text)
+if m: r.update(dict(zip(["total", "started", "done", "succeeded", "failed", "errored", "timeout"], map(int, m.groups()))))
+m = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
+if m: r.update({"2xx": int(m.group(1)), "4xx": int(m.group(3)), "5xx": int(m.group(4))})
+m = re.search(r"finished in [^,]+, ([\d.]+) req/s", text)
+if m: r["h2load_rps"] = float(m.group(1))
+print(json.dumps(r))
+PY
+)
+  fi
+  local cpu_s requests
+  cpu_s=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}')
+  requests=$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(r.get("requests") or r.get("count") or 0)' "$result")
+  python3 -c '
+import json, sys
+r = json.loads(sys.argv[1]); cpu = float(sys.argv[4]); n = int(sys.argv[5])
+r.update({"run": sys.argv[2], "server": sys.argv[3], "server_cpu_s": cpu,
+          "server_cpu_us_per_request": round(cpu * 1e6 / n, 1) if n else None, "server_rss_max_kb": int(sys.argv[6]),
+          "command": sys.argv[7]})
+print(json.dumps(r))' "$result" "$name" "$server" "$cpu_s" "$requests" "$rss_max" "$*" | tee -a "$OUT/summary.jsonl" >&2
+}
+
+wrk_run() { # name server connections door
+  local name=$1 server=$2 c=$3 door=$4
+  measure "$name" "$server" wrk -t1 -c"$c" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/http/admission.lua" \
+    "https://localhost:$(port_of "$server")" -- "$door" "${FIXTURE_FILES[@]}"
+}
+
+h2load_run() { # name server protocol clients streams rps|0
+  local name=$1 server=$2 proto=$3 c=$4 m=$5 rps=$6 extra=()
+  [[ $proto == h1 ]] && extra+=(--h1)
+  [[ $rps != 0 ]] && extra+=(--rps="$rps")
+  measure "$name" "$server" h2load "${extra[@]}" -t1 -c"$c" -m"$m" -D"$DURATION" --warm-up-time=2 \
+    -H 'Content-Type: application/json' -d "$COMPLIANT" --log-file="$OUT/$name.$server.log" \
+    "https://localhost:$(port_of "$server")/validate"
+}
+
+# Warm-up (JIT): both doors, both servers; recorded but not reported.
+for server in pack empty; do
+  DURATION=$WARMUP wrk_run warmup-validate "$server" 8 /validate
+  DURATION=$WARMUP wrk_run warmup-mutate "$server" 8 /mutate
+done
+
+for server in pack empty; do
+  wrk_run wrk-validate-c16 "$server" 16 /validate
+  wrk_run wrk-mutate-c16 "$server" 16 /mutate
+  wrk_run wrk-validate-c1 "$server" 1 /validate
+  h2load_run h2load-h1-c16 "$server" h1 16 1 0
+  h2load_run h2load-h2-c4m16 "$server" h2 4 16 0
+done
+for rate in $RATES; do
+  for server in pack empty; do
+    # h1: 20 connections, each at rate/20; h2: 4 connections multiplexing up to 64 streams, each at rate/4.
+    h2load_run "h2load-h1-rate$rate" "$server" h1 20 1 $((rate / 20))
+    h2load_run "h2load-h2-rate$rate" "$server" h2 4 64 $((rate / 4))
+  done
+done
+
+# A JFR profile of the pack server under saturation, summarised by method (bench/tools/jfr-top.py).
+JCMD=$(dirname "$(readlink -f "$JAVA")")/jcmd
+"$JCMD" "$PACK_PID" JFR.start name=bench settings=profile filename="$OUT/pack-under-load.jfr" > /dev/null
+DURATION=15 wrk_run jfr-validate-c16 pack 16 /validate
+"$JCMD" "$PACK_PID" JFR.stop name=bench > /dev/null
+JFR=$(dirname "$(readlink -f "$JAVA")")/jfr python3 "$BENCH_DIR/tools/jfr-top.py" "$OUT/pack-under-load.jfr" \
+  --filter dev.harbormaster --depth 3 --top 30 > "$OUT/jfr-pack-under-load.txt" 2>&1 || true
+echo "errors in the server logs:" >&2
+grep -ciE 'ERROR|Exception' "$OUT/pack.log" "$OUT/empty.log" >&2 || true
+stop_server "$PACK_PID"; stop_server "$EMPTY_PID"
+trim_logs "$OUT"; compress_request_logs "$OUT"
+python3 "$BENCH_DIR/tools/http-table.py" "$OUT/summary.jsonl" > "$OUT/table.md"
+log "done: $OUT/summary.jsonl, $OUT/table.md"
