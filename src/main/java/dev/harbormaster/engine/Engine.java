@@ -40,6 +40,8 @@ public class Engine {
     /** kubectl prints warnings whole up to this length; the API server may truncate beyond it. */
     static final int MAX_WARNING_LENGTH = 256;
 
+    private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\s*\\R\\s*");
+
     private final Mode mode;
 
     @Inject
@@ -356,7 +358,7 @@ public class Engine {
     }
 
     private static String oneLine(String text) {
-        return text.strip().replaceAll("\\s*\\R\\s*", " ");
+        return LINE_BREAK.matcher(text.strip()).replaceAll(" ");
     }
 
     private Set<Action> effectiveActions(Set<Action> actions) {

@@ -20,9 +20,18 @@ public record MatchCriteria(
                           String name, boolean namespaced) {
     }
 
+    /** Loops, not streams: this runs for every policy on every request. */
     public boolean matchesResource(Request request) {
-        return resourceRules.stream().anyMatch(rule -> rule.matches(request))
-                && excludeResourceRules.stream().noneMatch(rule -> rule.matches(request));
+        return anyMatches(resourceRules, request) && !anyMatches(excludeResourceRules, request);
+    }
+
+    private static boolean anyMatches(List<Rule> rules, Request request) {
+        for (Rule rule : rules) {
+            if (rule.matches(request)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A resource rule as in ValidatingAdmissionPolicy; {@code *} is a wildcard in every list. */
@@ -33,13 +42,22 @@ public record MatchCriteria(
             return matchesAny(operations, request.operation())
                     && matchesAny(apiGroups, request.group())
                     && matchesAny(apiVersions, request.version())
-                    && resources.stream().anyMatch(pattern -> matchesResource(pattern, request))
+                    && matchesAnyResource(request)
                     && (resourceNames.isEmpty() || resourceNames.contains(request.name()))
                     && switch (scope) {
                         case "Cluster" -> !request.namespaced();
                         case "Namespaced" -> request.namespaced();
                         default -> true;
                     };
+        }
+
+        private boolean matchesAnyResource(Request request) {
+            for (String pattern : resources) {
+                if (matchesResource(pattern, request)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean matchesAny(Set<String> allowed, String value) {
