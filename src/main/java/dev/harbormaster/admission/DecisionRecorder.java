@@ -6,12 +6,14 @@ import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.PolicyResult;
 import dev.harbormaster.engine.Verdict;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -27,6 +29,9 @@ public class DecisionRecorder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MeterRegistry metrics;
+    /** Meters by their tags: the registry's own lookup builds and sorts tags on every call, on the request path. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public DecisionRecorder(MeterRegistry metrics) {
         this.metrics = metrics;
@@ -36,15 +41,17 @@ public class DecisionRecorder {
         String result = !verdict.allowed() ? "denied"
                 : verdict.patch() != null ? "mutated"
                 : verdict.warnings().isEmpty() ? "allowed" : "warned";
-        Timer.builder("harbormaster.admission.requests")
-                .description("AdmissionReviews answered, by door, operation, kind and result")
-                .tags("door", door, "operation", input.operation(), "kind", input.kind().kind(), "result", result)
-                .publishPercentileHistogram()
-                .register(metrics)
+        String operation = input.operation();
+        String kind = input.kind().kind();
+        timers.computeIfAbsent(door + ' ' + operation + ' ' + kind + ' ' + result, key -> Timer.builder("harbormaster.admission.requests")
+                        .description("AdmissionReviews answered, by door, operation, kind and result")
+                        .tags("door", door, "operation", operation, "kind", kind, "result", result)
+                        .publishPercentileHistogram()
+                        .register(metrics))
                 .record(nanos, TimeUnit.NANOSECONDS);
         for (PolicyResult policy : verdict.results()) {
-            metrics.counter("harbormaster.policy.evaluations", "policy", policy.policy(),
-                    "outcome", policy.outcome().name().toLowerCase()).increment();
+            counters.computeIfAbsent(policy.policy() + ' ' + policy.outcome(), key -> metrics.counter("harbormaster.policy.evaluations",
+                    "policy", policy.policy(), "outcome", policy.outcome().name().toLowerCase())).increment();
         }
         boolean ignoredErrors = verdict.results().stream().anyMatch(r -> r.outcome() == PolicyResult.Outcome.ERROR_IGNORED);
         if (!verdict.isPlainAllow() || ignoredErrors) {
