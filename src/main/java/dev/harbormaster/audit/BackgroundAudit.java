@@ -1,7 +1,5 @@
 package dev.harbormaster.audit;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harbormaster.cel.CelJson;
@@ -22,8 +20,6 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +48,6 @@ public class BackgroundAudit {
             .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports")
             .withNamespaced(true).build();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private static final Map<String, Object> AUDITOR = Map.of("username", "system:serviceaccount:harbormaster:background-audit");
 
     private final boolean enabled;
@@ -176,11 +171,7 @@ public class BackgroundAudit {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> toCel(KubernetesClient client, HasMetadata object) {
-        try (JsonParser parser = JSON_FACTORY.createParser(client.getKubernetesSerialization().asJson(object))) {
-            return (Map<String, Object>) CelJson.read(parser);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return (Map<String, Object>) CelJson.parse(client.getKubernetesSerialization().asJson(object));
     }
 
     /** A namespace's findings, and how many objects passed each policy. */

@@ -66,6 +66,15 @@ public final class CelJson {
         return list;
     }
 
+    /** A JSON document (e.g. a Kubernetes object as fabric8 writes it) as the values CEL evaluates. */
+    public static Object parse(String json) {
+        try (JsonParser parser = TREE.getFactory().createParser(json)) {
+            return read(parser);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** A CEL value (as read here, or produced by an expression) as a Jackson tree, e.g. to apply a JSONPatch. */
     public static JsonNode toJson(Object value) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;

@@ -2,6 +2,7 @@ package dev.harbormaster.cel;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Where the pod template sits in each workload kind. */
 public final class Workloads {
@@ -41,21 +42,32 @@ public final class Workloads {
         return template == null ? null : CelJson.map(CelJson.map(template, "metadata"), "annotations");
     }
 
+    /** An annotation found on a workload or its namespace, and where: opt-outs say where they came from. */
+    public record Annotation(Place place, Object value) {
+        public enum Place { OBJECT, POD_TEMPLATE, NAMESPACE }
+    }
+
+    /** The annotation of that key on the object, else its pod template, else its namespace object. */
+    @SuppressWarnings("unchecked")
+    public static Optional<Annotation> findAnnotation(Object object, Object namespaceObject, String key) {
+        Map<String, Object> own = object instanceof Map<?, ?> map ? CelJson.map(CelJson.map((Map<String, Object>) map, "metadata"), "annotations") : null;
+        Map<String, Object> namespace = namespaceObject instanceof Map<?, ?> map
+                ? CelJson.map(CelJson.map((Map<String, Object>) map, "metadata"), "annotations") : null;
+        List<Map<String, Object>> places = java.util.Arrays.asList(own, podAnnotations(object), namespace);
+        for (int i = 0; i < places.size(); i++) {
+            if (places.get(i) != null && places.get(i).containsKey(key)) {
+                return Optional.of(new Annotation(Annotation.Place.values()[i], places.get(i).get(key)));
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * A setting given by annotation, looked up on the object, then its pod template, then its
      * namespace object; "" when none has it. Lets a team tune a policy per workload or namespace.
      */
-    @SuppressWarnings("unchecked")
     public static String annotation(Object object, Object namespaceObject, String key) {
-        Map<String, Object> own = object instanceof Map<?, ?> map ? CelJson.map(CelJson.map((Map<String, Object>) map, "metadata"), "annotations") : null;
-        Map<String, Object> namespace = namespaceObject instanceof Map<?, ?> map
-                ? CelJson.map(CelJson.map((Map<String, Object>) map, "metadata"), "annotations") : null;
-        for (Map<String, Object> annotations : java.util.Arrays.asList(own, podAnnotations(object), namespace)) {
-            if (annotations != null && annotations.get(key) instanceof String value) {
-                return value;
-            }
-        }
-        return "";
+        return findAnnotation(object, namespaceObject, key).map(a -> a.value() instanceof String value ? value : "").orElse("");
     }
 
     /**

@@ -1,14 +1,10 @@
 package dev.harbormaster.cluster;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import dev.harbormaster.cel.CelJson;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +17,6 @@ import java.util.stream.Stream;
  * request path, and a large cluster's Deployments do not sit in memory whole.
  */
 final class CelObjectStore<T extends HasMetadata> implements ItemStore<T> {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final UnaryOperator<T> trim;
     private final KubernetesSerialization serialization;
@@ -97,10 +91,6 @@ final class CelObjectStore<T extends HasMetadata> implements ItemStore<T> {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> toCel(T object) {
-        try (JsonParser parser = JSON.createParser(serialization.asJson(object))) {
-            return (Map<String, Object>) CelJson.read(parser);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read back what fabric8 wrote", e);
-        }
+        return (Map<String, Object>) CelJson.parse(serialization.asJson(object));
     }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -306,27 +307,16 @@ public class Engine {
     private static boolean optedOut(CompiledPolicy policy, Set<Action> actions, AdmissionInput input,
                                     Map<String, Object> namespaceObject, Decision decision) {
         String key = policy.optOutAnnotation();
-        String where = null;
-        Object reason = null;
-        if (input.object() != null) {
-            Map<String, Object> own = CelJson.map(CelJson.map(input.object(), "metadata"), "annotations");
-            Map<String, Object> template = Workloads.podAnnotations(input.object());
-            if (own != null && own.containsKey(key)) {
-                where = "the " + input.kind().kind() + "'s annotation";
-                reason = own.get(key);
-            } else if (template != null && template.containsKey(key)) {
-                where = "the pod template's annotation";
-                reason = template.get(key);
-            }
-        }
-        Map<String, Object> namespaceAnnotations = CelJson.map(CelJson.map(namespaceObject, "metadata"), "annotations");
-        if (where == null && namespaceAnnotations != null && namespaceAnnotations.containsKey(key)) {
-            where = "the namespace's annotation";
-            reason = namespaceAnnotations.get(key);
-        }
-        if (where == null) {
+        Optional<Workloads.Annotation> found = Workloads.findAnnotation(input.object(), namespaceObject, key);
+        if (found.isEmpty()) {
             return false;
         }
+        String where = switch (found.get().place()) {
+            case OBJECT -> "the " + input.kind().kind() + "'s annotation";
+            case POD_TEMPLATE -> "the pod template's annotation";
+            case NAMESPACE -> "the namespace's annotation";
+        };
+        Object reason = found.get().value();
         if (!policy.allowOptOut()) {
             decision.notice(policy, "opt-out ignored: this policy does not allow opting out (" + where + " " + key + ")");
             return false;
