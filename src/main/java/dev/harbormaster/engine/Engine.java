@@ -59,8 +59,8 @@ public class Engine {
         Map<String, Object> namespaceObject = namespaceObject(input, cluster);
         MatchCriteria.Request request = attributes(input);
         Decision decision = new Decision();
-        for (CompiledPolicy policy : policies.validating()) {
-            if (matches(policy.match(), request, input, namespaceObject)) {
+        for (CompiledPolicy policy : policies.validatingFor(request)) {
+            if (selected(policy.match(), input, namespaceObject)) {
                 evaluate(policy, input, namespaceObject, cluster, decision);
             }
         }
@@ -82,8 +82,8 @@ public class Engine {
         JsonNode current = CelJson.toJson(input.object());
         AdmissionInput currentInput = input;
         List<String> mutatedBy = new ArrayList<>();
-        for (CompiledPolicy policy : policies.mutating()) {
-            if (!matches(policy.match(), request, currentInput, namespaceObject)) {
+        for (CompiledPolicy policy : policies.mutatingFor(request)) {
+            if (!selected(policy.match(), currentInput, namespaceObject)) {
                 continue;
             }
             Set<Action> actions = effectiveActions(EnumSet.of(Action.Deny));
@@ -190,11 +190,8 @@ public class Engine {
                 input.resource().resource(), input.subResource(), input.name(), input.namespaced());
     }
 
-    private static boolean matches(MatchCriteria match, MatchCriteria.Request request, AdmissionInput input,
-                                   Map<String, Object> namespaceObject) {
-        if (!match.matchesResource(request)) {
-            return false;
-        }
+    /** The label selectors of a policy whose resource rules match (the policy set picks those). */
+    private static boolean selected(MatchCriteria match, AdmissionInput input, Map<String, Object> namespaceObject) {
         // Cluster-scoped objects other than a Namespace are not subject to namespaceSelector.
         boolean namespaceSelected = !input.namespaced() && !input.resource().resource().equals("namespaces")
                 || match.namespaceSelector().test(labels(input.namespaced() ? namespaceObject : input.object()));

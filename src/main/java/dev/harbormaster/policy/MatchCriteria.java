@@ -18,6 +18,17 @@ public record MatchCriteria(
     /** The request attributes the rules look at. */
     public record Request(String operation, String group, String version, String resource, String subResource,
                           String name, boolean namespaced) {
+
+        /** The same request for any object: what the resource rules decide on unless they name resources. */
+        public Request withoutName() {
+            return "".equals(name) ? this : new Request(operation, group, version, resource, subResource, "", namespaced);
+        }
+    }
+
+    /** Whether a rule names resources ({@code resourceNames}), so that matching depends on the object's name. */
+    public boolean dependsOnName() {
+        return resourceRules.stream().anyMatch(rule -> !rule.resourceNames().isEmpty())
+                || excludeResourceRules.stream().anyMatch(rule -> !rule.resourceNames().isEmpty());
     }
 
     /** Loops, not streams: this runs for every policy on every request. */

@@ -1,20 +1,103 @@
 package dev.harbormaster.policy;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable snapshot of compiled policies, ordered by name. A reload builds a new one and swaps
  * a single reference, so a request in flight finishes with the snapshot it started with.
+ *
+ * <p>It also answers which policies a request's resource rules select, remembered per kind of
+ * request (operation, resource, subresource, scope: everything but the name), so that policies for
+ * other resources cost one lookup rather than one rule check each.
  */
-public record PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt) {
+public final class PolicySet {
 
-    public PolicySet {
-        validating = List.copyOf(validating);
-        mutating = List.copyOf(mutating);
+    /** Kinds of request remembered per snapshot; the webhook's rules keep the real number small. */
+    private static final int MAX_REMEMBERED = 512;
+
+    private final List<CompiledPolicy> validating;
+    private final List<CompiledPolicy> mutating;
+    private final String origin;
+    private final Instant loadedAt;
+    private final Map<MatchCriteria.Request, Candidates> validatingByRequest = new ConcurrentHashMap<>();
+    private final Map<MatchCriteria.Request, Candidates> mutatingByRequest = new ConcurrentHashMap<>();
+
+    public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt) {
+        this.validating = List.copyOf(validating);
+        this.mutating = List.copyOf(mutating);
+        this.origin = origin;
+        this.loadedAt = loadedAt;
+    }
+
+    public List<CompiledPolicy> validating() {
+        return validating;
+    }
+
+    public List<CompiledPolicy> mutating() {
+        return mutating;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    public Instant loadedAt() {
+        return loadedAt;
     }
 
     public int size() {
         return validating.size() + mutating.size();
+    }
+
+    /** The validating policies whose resource rules match the request, in name order. */
+    public List<CompiledPolicy> validatingFor(MatchCriteria.Request request) {
+        return select(validating, validatingByRequest, request);
+    }
+
+    /** The mutating policies whose resource rules match the request, in name order. */
+    public List<CompiledPolicy> mutatingFor(MatchCriteria.Request request) {
+        return select(mutating, mutatingByRequest, request);
+    }
+
+    private static List<CompiledPolicy> select(List<CompiledPolicy> policies, Map<MatchCriteria.Request, Candidates> remembered,
+                                               MatchCriteria.Request request) {
+        MatchCriteria.Request kind = request.withoutName();
+        Candidates candidates = remembered.get(kind);
+        if (candidates == null) {
+            candidates = Candidates.of(policies, kind);
+            if (remembered.size() < MAX_REMEMBERED) {
+                remembered.put(kind, candidates);
+            }
+        }
+        if (!candidates.someDependOnName()) {
+            return candidates.policies();
+        }
+        return candidates.policies().stream()
+                .filter(policy -> !policy.match().dependsOnName() || policy.match().matchesResource(request))
+                .toList();
+    }
+
+    /**
+     * The policies that match a kind of request: exactly, except those whose rules name resources,
+     * which are kept as maybes and decided per request.
+     */
+    private record Candidates(List<CompiledPolicy> policies, boolean someDependOnName) {
+
+        static Candidates of(List<CompiledPolicy> policies, MatchCriteria.Request kind) {
+            List<CompiledPolicy> candidates = new ArrayList<>();
+            boolean someDependOnName = false;
+            for (CompiledPolicy policy : policies) {
+                boolean dependsOnName = policy.match().dependsOnName();
+                if (dependsOnName || policy.match().matchesResource(kind)) {
+                    candidates.add(policy);
+                    someDependOnName |= dependsOnName;
+                }
+            }
+            return new Candidates(List.copyOf(candidates), someDependOnName);
+        }
     }
 }
