@@ -54,11 +54,26 @@ public final class PolicyLoader {
 
     public PolicySet load(List<PolicySource> sources, String origin) throws PolicyLoadException {
         List<PolicyError> errors = new ArrayList<>();
+        List<Located> located = new ArrayList<>();
+        for (PolicySource source : sources) {
+            located.addAll(documents(source, errors));
+        }
+        // Compiling is CPU-bound (cel-java builds its type-checking environment for every
+        // expression), so documents compile in parallel; names and errors are then taken in file order.
+        List<Compiled> compiled = located.parallelStream().map(this::compile).toList();
         List<CompiledPolicy> policies = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        for (PolicySource source : sources) {
-            for (Located located : documents(source, errors)) {
-                compile(located, policies, seen, errors);
+        for (Compiled document : compiled) {
+            errors.addAll(document.errors());
+            if (document.policy() == null) {
+                continue;
+            }
+            String earlier = seen.putIfAbsent(document.policy().name(), document.policy().source());
+            if (earlier != null) {
+                errors.add(error(document.located(), document.policy().name(), "metadata.name",
+                        "a policy of this name is already defined in " + earlier));
+            } else {
+                policies.add(document.policy());
             }
         }
         if (!errors.isEmpty()) {
@@ -71,47 +86,42 @@ public final class PolicyLoader {
                 origin, Instant.now());
     }
 
-    private void compile(Located located, List<CompiledPolicy> policies, Map<String, String> seen, List<PolicyError> errors) {
+    /** One document compiled: the policy (none for a test document or a broken one) and what is wrong with it. */
+    private record Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors) {
+    }
+
+    private Compiled compile(Located located) {
         PolicyDocument document;
         try {
             document = YAML.treeToValue(located.node(), PolicyDocument.class);
         } catch (JsonProcessingException e) {
-            errors.add(error(located, null, null, e.getOriginalMessage()));
-            return;
+            return new Compiled(located, null, List.of(error(located, null, null, e.getOriginalMessage())));
         }
         if (POLICY_TEST.equals(document.kind())) {
-            return;
+            return new Compiled(located, null, List.of());
         }
         String name = document.name();
         if (!PolicyDocument.API_VERSION.equals(document.apiVersion())) {
-            errors.add(error(located, name, "apiVersion", "'" + document.apiVersion() + "' is not " + PolicyDocument.API_VERSION));
-            return;
+            return new Compiled(located, null, List.of(
+                    error(located, name, "apiVersion", "'" + document.apiVersion() + "' is not " + PolicyDocument.API_VERSION)));
         }
         if (!VALIDATING_POLICY.equals(document.kind()) && !MUTATING_POLICY.equals(document.kind())) {
-            errors.add(error(located, name, "kind", "'" + document.kind() + "' is not one of ["
-                    + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_TEST + "]"));
-            return;
+            return new Compiled(located, null, List.of(error(located, name, "kind", "'" + document.kind() + "' is not one of ["
+                    + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_TEST + "]")));
         }
         if (name == null || name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
-            errors.add(error(located, name, "metadata.name", "'" + name + "' is not a valid name (lower-case letters, digits,"
-                    + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)"));
-            return;
-        }
-        String where = located.source().name() + " (document " + located.index() + ")";
-        String earlier = seen.putIfAbsent(name, where);
-        if (earlier != null) {
-            errors.add(error(located, name, "metadata.name", "a policy of this name is already defined in " + earlier));
-            return;
+            return new Compiled(located, null, List.of(error(located, name, "metadata.name", "'" + name
+                    + "' is not a valid name (lower-case letters, digits,"
+                    + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)")));
         }
         List<String> problems = new ArrayList<>();
-        CompiledPolicy policy = compiler.compile(where, document, problems);
+        CompiledPolicy policy = compiler.compile(located.source().name() + " (document " + located.index() + ")", document, problems);
+        List<PolicyError> errors = new ArrayList<>();
         for (String problem : problems) {
             int colon = problem.indexOf(": ");
             errors.add(error(located, name, problem.substring(0, colon), problem.substring(colon + 2)));
         }
-        if (policy != null) {
-            policies.add(policy);
-        }
+        return new Compiled(located, policy, errors);
     }
 
     private static PolicyError error(Located located, String policy, String field, String message) {
