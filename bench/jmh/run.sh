@@ -4,7 +4,7 @@
 #   bench/jmh/run.sh                 # everything (engine + scaling), about 20 minutes on 2 cores
 #   bench/jmh/run.sh engine          # EngineBench, RequestPathBench, CelTraceBench, PerPolicyBench, ProbeSanityBench,
 #                                    # latency harness, JFR profile of evaluate()
-#   bench/jmh/run.sh scaling         # ScalingBench, LoadCompileBench (warm and cold), ColdLoad, JFR of a 1,000-policy load
+#   bench/jmh/run.sh scaling         # ScalingBench, LoadCompileBench (first load warm and cold, reload of one changed policy), ColdLoad, JFR of a 1,000-policy load
 #   (or one part: engine_jmh celtrace perpolicy probesanity latency jfr_evaluate scaling_jmh load coldload jfr_load)
 #   bench/jmh/run.sh 'EngineBench' -p request=deployment    # any JMH pattern, extra JMH options may follow
 #
@@ -84,10 +84,10 @@ scaling_jmh() {
 }
 
 load() {
-  log "load + compile N policies: warm (a reload in a running JVM)"
+  log "load + compile N policies, warm: a first load, and a reload with one policy changed"
   "$JAVA" -jar "$JAR" 'LoadCompileBench' -f 1 -wi 3 -i 10 -rf json -rff "$OUT/load-warm.json" 2>&1 | tee "$OUT/load-warm.txt" | grep -E '^LoadCompile' >&2 || true
   log "load + compile 1000 policies: cold (the first load in a fresh JVM, 5 forks)"
-  "$JAVA" -jar "$JAR" 'LoadCompileBench' -p policies=1000 -f 5 -wi 0 -i 1 -rf json -rff "$OUT/load-cold.json" 2>&1 | tee "$OUT/load-cold.txt" | grep -E '^LoadCompile' >&2 || true
+  "$JAVA" -jar "$JAR" 'LoadCompileBench.load$' -p policies=1000 -f 5 -wi 0 -i 1 -rf json -rff "$OUT/load-cold.json" 2>&1 | tee "$OUT/load-cold.txt" | grep -E '^LoadCompile' >&2 || true
 }
 
 coldload() {
@@ -101,7 +101,7 @@ coldload() {
 jfr_load() {
   log "JFR profile of loading 1000 policies"
   rm -rf "$OUT/jfr"
-  "$JAVA" -jar "$JAR" 'LoadCompileBench' -p policies=1000 -f 1 -wi 2 -i 5 \
+  "$JAVA" -jar "$JAR" 'LoadCompileBench.load$' -p policies=1000 -f 1 -wi 2 -i 5 \
     -prof "jfr:dir=$OUT/jfr;configName=profile" > "$OUT/jfr-load-run.txt" 2>&1 || true
   local rec; rec=$(find "$OUT/jfr" -name '*.jfr' | head -1)
   if [[ -n "$rec" ]]; then

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.harbormaster.cel.CelCompileException;
-import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CelExpression;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cel.LabelSelectors;
@@ -45,21 +44,22 @@ final class PolicyCompiler {
     private static final Set<String> SCOPES = Set.of("*", "Cluster", "Namespaced");
     private static final Set<String> REASONS = Set.of("Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge");
 
-    private final CelEnvironment cel;
-
-    PolicyCompiler(CelEnvironment cel) {
-        this.cel = cel;
+    /** Turns an expression into a program: compiles it, or hands back the same one compiled for the snapshot in force. */
+    interface Expressions {
+        CelExpression compile(String expression, CelType resultType) throws CelCompileException;
     }
 
     /** Collects the problems of one document while it compiles. */
-    private final class Context {
+    private static final class Context {
         final String source;
         final PolicyDocument.Metadata metadata;
+        final Expressions expressions;
         final List<String> errors = new ArrayList<>();
 
-        Context(String source, PolicyDocument.Metadata metadata) {
+        Context(String source, PolicyDocument.Metadata metadata, Expressions expressions) {
             this.source = source;
             this.metadata = metadata;
+            this.expressions = expressions;
         }
 
         void error(String field, String message) {
@@ -68,7 +68,7 @@ final class PolicyCompiler {
 
         CelExpression compile(String field, String expression, CelType resultType) {
             try {
-                return cel.compile(expression, resultType);
+                return expressions.compile(expression, resultType);
             } catch (CelCompileException e) {
                 error(field, e.getMessage());
                 return null;
@@ -80,8 +80,8 @@ final class PolicyCompiler {
      * @return the compiled policy; never null when {@code errors} stayed empty
      * @param errors receives "field: message" for each problem
      */
-    CompiledPolicy compile(String source, PolicyDocument document, List<String> errors) {
-        Context context = new Context(source, document.metadata());
+    CompiledPolicy compile(String source, PolicyDocument document, Expressions expressions, List<String> errors) {
+        Context context = new Context(source, document.metadata(), expressions);
         CompiledPolicy policy = null;
         if (PolicyLoader.MUTATING_POLICY.equals(document.kind())) {
             MutatingPolicySpec spec = readSpec(document.spec(), MutatingPolicySpec.class, context);

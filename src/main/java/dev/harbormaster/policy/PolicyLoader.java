@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cel.common.types.CelType;
 import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.cel.CelExpression;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,6 +25,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -42,10 +45,16 @@ public final class PolicyLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private final PolicyCompiler compiler;
+    private final CelEnvironment cel;
+    private final PolicyCompiler compiler = new PolicyCompiler();
+    /** The programs of the last successful load, by expression: a reload compiles only what is new or changed. */
+    private volatile Map<Expression, CelExpression> inForce = Map.of();
 
     public PolicyLoader(CelEnvironment cel) {
-        this.compiler = new PolicyCompiler(cel);
+        this.cel = cel;
+    }
+
+    private record Expression(String text, CelType resultType) {
     }
 
     /** A document of a file, with where it starts. */
@@ -60,7 +69,8 @@ public final class PolicyLoader {
         }
         // Compiling is CPU-bound (cel-java builds its type-checking environment for every
         // expression), so documents compile in parallel; names and errors are then taken in file order.
-        List<Compiled> compiled = located.parallelStream().map(this::compile).toList();
+        Map<Expression, CelExpression> programs = new ConcurrentHashMap<>();
+        List<Compiled> compiled = located.parallelStream().map(document -> compile(document, programs)).toList();
         List<CompiledPolicy> policies = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         for (Compiled document : compiled) {
@@ -80,6 +90,7 @@ public final class PolicyLoader {
             throw new PolicyLoadException(errors);
         }
         policies.sort(Comparator.comparing(CompiledPolicy::name));
+        inForce = programs;
         return new PolicySet(
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.VALIDATING).toList(),
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.MUTATING).toList(),
@@ -90,7 +101,7 @@ public final class PolicyLoader {
     private record Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors) {
     }
 
-    private Compiled compile(Located located) {
+    private Compiled compile(Located located, Map<Expression, CelExpression> programs) {
         PolicyDocument document;
         try {
             document = YAML.treeToValue(located.node(), PolicyDocument.class);
@@ -115,7 +126,16 @@ public final class PolicyLoader {
                     + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)")));
         }
         List<String> problems = new ArrayList<>();
-        CompiledPolicy policy = compiler.compile(located.source().name() + " (document " + located.index() + ")", document, problems);
+        CompiledPolicy policy = compiler.compile(located.source().name() + " (document " + located.index() + ")", document,
+                (text, resultType) -> {
+                    Expression expression = new Expression(text, resultType);
+                    CelExpression program = inForce.get(expression);
+                    if (program == null) {
+                        program = cel.compile(text, resultType);
+                    }
+                    programs.put(expression, program);
+                    return program;
+                }, problems);
         List<PolicyError> errors = new ArrayList<>();
         for (String problem : problems) {
             int colon = problem.indexOf(": ");

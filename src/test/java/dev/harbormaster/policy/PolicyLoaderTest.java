@@ -130,4 +130,23 @@ class PolicyLoaderTest {
         PolicySet set = loader.load(PolicyLoader.readBundled(), "bundled");
         assertThat(set.validating()).extracting(CompiledPolicy::name).contains("disallow-latest-tag");
     }
+
+    @Test
+    void aReloadCompilesOnlyWhatChangedAndARefusedOneKeepsThePrograms() throws Exception {
+        String kept = GOOD.formatted("kept");
+        String changing = GOOD.formatted("changing").replace("expression: \"true\"", "expression: \"object.metadata.name != '%s'\"");
+        PolicySet first = loader.load(List.of(new PolicySource("p.yaml", kept + "---\n" + changing.formatted("one"))), "test");
+        PolicySet second = loader.load(List.of(new PolicySource("p.yaml", kept + "---\n" + changing.formatted("two"))), "test");
+        assertThat(program(second, "kept")).isSameAs(program(first, "kept"));
+        assertThat(program(second, "changing")).isNotSameAs(program(first, "changing"));
+        assertThat(program(second, "changing").source()).isEqualTo("object.metadata.name != 'two'");
+
+        failure(kept + "---\n" + changing.formatted("two") + "---\n" + GOOD.formatted("broken").replace("\"true\"", "\"1 +\""));
+        PolicySet third = loader.load(List.of(new PolicySource("p.yaml", kept + "---\n" + changing.formatted("two"))), "test");
+        assertThat(program(third, "changing")).isSameAs(program(second, "changing"));
+    }
+
+    private static dev.harbormaster.cel.CelExpression program(PolicySet set, String policy) {
+        return set.validating().stream().filter(p -> p.name().equals(policy)).findFirst().orElseThrow().validations().get(0).expression();
+    }
 }
