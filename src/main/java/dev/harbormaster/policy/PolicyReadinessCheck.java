@@ -17,7 +17,7 @@ public class PolicyReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        PolicySet set = store.current();
+        PolicySet set = store.inForce().orElse(null);
         HealthCheckResponseBuilder response = HealthCheckResponse.named("policies").status(set != null);
         if (set != null) {
             response.withData("policies", set.size())

@@ -2,16 +2,19 @@ package dev.harbormaster.policy;
 
 import dev.harbormaster.cel.CelEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -21,8 +24,11 @@ import org.jboss.logging.Logger;
  * Holds the policy set in force. Loads it at start (a broken pack stops the start, with every
  * error), then watches the policy directory and swaps in a new snapshot when the files change;
  * a broken change is reported and the last good snapshot stays in force.
+ *
+ * <p>The first load is most of the start's time (compiling CEL), so it begins on a thread of its
+ * own as soon as the CDI container is up and runs beside the rest of the start, which waits for
+ * it at the end.
  */
-@Startup
 @ApplicationScoped
 public class PolicyStore {
 
@@ -34,6 +40,7 @@ public class PolicyStore {
     private final AtomicReference<PolicySet> current = new AtomicReference<>();
     private volatile PolicyLoadException lastError;
     private volatile String fingerprint;
+    private volatile CompletableFuture<Void> firstLoad;
 
     @Inject
     public PolicyStore(@ConfigProperty(name = "harbormaster.policies.dir") Optional<Path> directory,
@@ -45,20 +52,43 @@ public class PolicyStore {
         metrics.gauge("harbormaster.policies.loaded", current, ref -> ref.get() == null ? 0 : ref.get().size());
     }
 
-    @PostConstruct
-    void start() {
+    void beginFirstLoad(@Observes @Initialized(ApplicationScoped.class) Object containerStarted) {
+        firstLoad = CompletableFuture.runAsync(() -> {
+            try {
+                fingerprint = fingerprint();
+                current.set(load());
+                LOG.infof("loaded %d policies from %s", current.get().size(), current.get().origin());
+            } catch (PolicyLoadException | IOException e) {
+                throw new IllegalStateException("cannot start: " + e.getMessage(), e);
+            }
+        }, task -> new Thread(task, "harbormaster-first-policy-load").start());
+    }
+
+    /** The start ends when the first load has: a broken pack stops it. */
+    void awaitFirstLoad(@Observes StartupEvent started) {
         try {
-            fingerprint = fingerprint();
-            current.set(load());
-            LOG.infof("loaded %d policies from %s", current.get().size(), current.get().origin());
-        } catch (PolicyLoadException | IOException e) {
-            throw new IllegalStateException("cannot start: " + e.getMessage(), e);
+            firstLoad.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
-    /** The snapshot in force; take it once per request and use that one throughout. */
+    /**
+     * The snapshot in force; take it once per request and use that one throughout. Waits while the
+     * first load is still running.
+     */
     public PolicySet current() {
-        return current.get();
+        PolicySet set = current.get();
+        if (set == null) {
+            firstLoad.join();
+            set = current.get();
+        }
+        return set;
+    }
+
+    /** The snapshot in force, if the first load has finished (does not wait: for the readiness check). */
+    public Optional<PolicySet> inForce() {
+        return Optional.ofNullable(current.get());
     }
 
     /** Why the last reload was refused, while the snapshot before it stays in force. */
