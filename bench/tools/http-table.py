@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Markdown table of an http/summary.jsonl (bench/http/run.sh), pack next to empty for each run."""
+"""Markdown table of a summary.jsonl from bench/http/run.sh (pack next to empty) or ab.sh (a next to b), per run."""
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 runs = [r for r in dict.fromkeys(r["run"] for r in rows) if not r.startswith(("warmup", "jfr"))]
@@ -8,7 +8,7 @@ ms = lambda us: f"{us / 1000:.2f}" if us is not None else "-"
 print("| run | server | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | errors (socket / non-2xx) | RSS max MB |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
 for run in runs:
-    for server in ("pack", "empty"):
+    for server in dict.fromkeys(r["server"] for r in rows):
         r = by.get((run, server))
         if not r:
             continue
