@@ -6,6 +6,7 @@ import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.Verdict;
 import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicyStore;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
@@ -14,7 +15,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.logging.Logger;
 
-/** The doors kube-apiserver calls. Thin: decode, ask the engine, encode. */
+/**
+ * The doors kube-apiserver calls. Thin: decode, ask the engine, encode. They run on the event loop:
+ * evaluation is CPU only (cluster state comes from informer caches, decision lines go through an
+ * async log handler), so a hop to a worker thread would only add latency.
+ */
 @Path("/")
 public class AdmissionResource {
 
@@ -36,6 +41,7 @@ public class AdmissionResource {
     }
 
     @POST
+    @NonBlocking
     @Path("validate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
     public Response validate(byte[] body) throws BadAdmissionRequest {
@@ -43,6 +49,7 @@ public class AdmissionResource {
     }
 
     @POST
+    @NonBlocking
     @Path("mutate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
     public Response mutate(byte[] body) throws BadAdmissionRequest {
