@@ -53,6 +53,7 @@ source "$BENCH_DIR/http/load.sh"
 for server in pack empty; do
   DURATION=$WARMUP wrk_run warmup-validate "$server" 8 /validate
   DURATION=$WARMUP wrk_run warmup-mutate "$server" 8 /mutate
+  DURATION=$WARMUP h2load_run warmup-h2 "$server" h2 4 16 0
 done
 
 for server in pack empty; do
