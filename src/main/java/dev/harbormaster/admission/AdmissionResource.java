@@ -6,19 +6,21 @@ import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.Verdict;
 import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicyStore;
-import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.logging.Logger;
 
 /**
- * The doors kube-apiserver calls. Thin: decode, ask the engine, encode. They run on the event loop:
- * evaluation is CPU only (cluster state comes from informer caches, decision lines go through an
- * async log handler), so a hop to a worker thread would only add latency.
+ * The doors kube-apiserver calls. Thin: decode, ask the engine, encode. The body is taken whole on
+ * the event loop; decoding and evaluating run on a worker thread, so that the streams of one
+ * HTTP/2 connection (kube-apiserver opens one per server) are evaluated on every core.
  */
 @Path("/")
 public class AdmissionResource {
@@ -41,19 +43,21 @@ public class AdmissionResource {
     }
 
     @POST
-    @NonBlocking
     @Path("validate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
-    public Response validate(byte[] body) throws BadAdmissionRequest {
-        return answer("validate", body, engine::evaluate);
+    public Uni<Response> validate(byte[] body) {
+        return onWorker(() -> answer("validate", body, engine::evaluate));
     }
 
     @POST
-    @NonBlocking
     @Path("mutate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
-    public Response mutate(byte[] body) throws BadAdmissionRequest {
-        return answer("mutate", body, engine::mutate);
+    public Uni<Response> mutate(byte[] body) {
+        return onWorker(() -> answer("mutate", body, engine::mutate));
+    }
+
+    private static Uni<Response> onWorker(Supplier<Response> answer) {
+        return Uni.createFrom().item(answer).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     /** One of the engine's two entry points. */
@@ -61,7 +65,7 @@ public class AdmissionResource {
         Verdict apply(AdmissionInput input, PolicySet policies, ClusterView cluster);
     }
 
-    private Response answer(String door, byte[] body, Evaluation evaluation) throws BadAdmissionRequest {
+    private Response answer(String door, byte[] body, Evaluation evaluation) {
         long start = System.nanoTime();
         if (body != null && body.length > maxRequestBytes) {
             throw new BadAdmissionRequest("the body is " + body.length + " bytes, over the limit of " + maxRequestBytes

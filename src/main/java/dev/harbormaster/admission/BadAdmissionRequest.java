@@ -1,7 +1,7 @@
 package dev.harbormaster.admission;
 
 /** A request body that is not an AdmissionReview we can answer; the message says what and where. */
-public final class BadAdmissionRequest extends Exception {
+public final class BadAdmissionRequest extends RuntimeException {
 
     public BadAdmissionRequest(String message) {
         super(message, null, false, false);
