@@ -244,7 +244,8 @@ class AdmissionResourceTest {
         RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/health/live").then().statusCode(200);
         RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'policies' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'policies' }.data.origin", equalTo("the bundled default pack"));
+                .body("checks.find { it.name == 'policies' }.data.origin", equalTo("the bundled default pack"))
+                .body("checks.find { it.name == 'admission-port' }.status", equalTo("UP"));
         Fixtures.client(server).body(Fixtures.review("deployment-create-latest")).post("validate").then().statusCode(200);
         String metrics = RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/metrics").asString();
         assertThat(metrics)
