@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cel.common.types.CelType;
+import dev.harbormaster.cel.CelCompileException;
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CelExpression;
 import java.io.IOException;
@@ -47,7 +48,11 @@ public final class PolicyLoader {
 
     private final CelEnvironment cel;
     private final PolicyCompiler compiler = new PolicyCompiler();
-    /** The programs of the last successful load, by expression: a reload compiles only what is new or changed. */
+    /**
+     * The programs of the last successful load, by expression: a reload compiles only what is new
+     * or changed, and an expression that several policies share (policies made from one template)
+     * is compiled once. Programs are immutable and thread-safe, so snapshots may share them.
+     */
     private volatile Map<Expression, CelExpression> inForce = Map.of();
 
     public PolicyLoader(CelEnvironment cel) {
@@ -127,21 +132,39 @@ public final class PolicyLoader {
         }
         List<String> problems = new ArrayList<>();
         CompiledPolicy policy = compiler.compile(located.source().name() + " (document " + located.index() + ")", document,
-                (text, resultType) -> {
-                    Expression expression = new Expression(text, resultType);
-                    CelExpression program = inForce.get(expression);
-                    if (program == null) {
-                        program = cel.compile(text, resultType);
-                    }
-                    programs.put(expression, program);
-                    return program;
-                }, problems);
+                (text, resultType) -> program(new Expression(text, resultType), programs), problems);
         List<PolicyError> errors = new ArrayList<>();
         for (String problem : problems) {
             int colon = problem.indexOf(": ");
             errors.add(error(located, name, problem.substring(0, colon), problem.substring(colon + 2)));
         }
         return new Compiled(located, policy, errors);
+    }
+
+    /** The program in force for the expression, or the one this load compiled for it, or a new one. */
+    private CelExpression program(Expression expression, Map<Expression, CelExpression> programs) throws CelCompileException {
+        try {
+            return programs.computeIfAbsent(expression, key -> {
+                CelExpression reused = inForce.get(key);
+                try {
+                    return reused != null ? reused : cel.compile(key.text(), key.resultType());
+                } catch (CelCompileException e) {
+                    throw new CompileFailure(e);
+                }
+            });
+        } catch (CompileFailure e) {
+            throw e.failure;
+        }
+    }
+
+    /** Carries a compile error out of {@link Map#computeIfAbsent}, which takes no checked exceptions. */
+    private static final class CompileFailure extends RuntimeException {
+        private final CelCompileException failure;
+
+        CompileFailure(CelCompileException failure) {
+            super(null, null, false, false);
+            this.failure = failure;
+        }
     }
 
     private static PolicyError error(Located located, String policy, String field, String message) {

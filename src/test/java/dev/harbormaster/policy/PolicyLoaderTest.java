@@ -146,6 +146,12 @@ class PolicyLoaderTest {
         assertThat(program(third, "changing")).isSameAs(program(second, "changing"));
     }
 
+    @Test
+    void policiesThatShareAnExpressionShareItsProgram() throws Exception {
+        PolicySet set = loader.load(List.of(new PolicySource("p.yaml", GOOD.formatted("one") + "---\n" + GOOD.formatted("two"))), "test");
+        assertThat(program(set, "two")).isSameAs(program(set, "one"));
+    }
+
     private static dev.harbormaster.cel.CelExpression program(PolicySet set, String policy) {
         return set.validating().stream().filter(p -> p.name().equals(policy)).findFirst().orElseThrow().validations().get(0).expression();
     }

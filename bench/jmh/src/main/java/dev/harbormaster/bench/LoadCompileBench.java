@@ -38,6 +38,10 @@ public class LoadCompileBench {
     @Param({"10", "100", "1000"})
     public int policies;
 
+    /** "distinct": no two copies share an expression text (each is compiled); "shared": copies share them (compiled once). */
+    @Param({"distinct", "shared"})
+    public String expressions;
+
     private static final String CHANGING = """
             ---
             apiVersion: harbormaster.dev/v1alpha1
@@ -59,7 +63,7 @@ public class LoadCompileBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        sources = PolicyCopies.sources(policies, true);
+        sources = PolicyCopies.sources(policies, true, expressions.equals("distinct"));
         cel = new CelEnvironment(1_000_000);
         reloader = new PolicyLoader(cel);
         reloader.load(edited(), "copies");

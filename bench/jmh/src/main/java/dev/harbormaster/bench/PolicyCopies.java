@@ -3,6 +3,7 @@ package dev.harbormaster.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -36,6 +37,15 @@ public final class PolicyCopies {
 
     /** The policies as one file per 10 policies (a pack of many files, as a ConfigMap would hold them). */
     public static List<PolicySource> sources(int count, boolean matching) throws IOException {
+        return sources(count, matching, false);
+    }
+
+    /**
+     * With {@code distinctExpressions}, every expression of copy N ends with the CEL comment
+     * {@code // copy N}: the same rules, yet no two copies share an expression text, so a load
+     * compiles each one (the loader compiles an expression shared by several policies once).
+     */
+    public static List<PolicySource> sources(int count, boolean matching, boolean distinctExpressions) throws IOException {
         List<ObjectNode> templates = templates();
         List<PolicySource> files = new ArrayList<>();
         StringBuilder file = new StringBuilder();
@@ -43,6 +53,9 @@ public final class PolicyCopies {
             ObjectNode copy = templates.get(i % templates.size()).deepCopy();
             String name = String.format("%s-%04d", copy.path("metadata").path("name").asText(), i);
             ((ObjectNode) copy.get("metadata")).put("name", name);
+            if (distinctExpressions) {
+                markExpressions(copy, "\n// copy " + i);
+            }
             if (!matching) {
                 ArrayNode rules = ((ObjectNode) copy.get("spec").get("matchConstraints")).putArray("resourceRules");
                 ObjectNode rule = rules.addObject();
@@ -58,6 +71,20 @@ public final class PolicyCopies {
             }
         }
         return files;
+    }
+
+    private static void markExpressions(JsonNode node, String comment) {
+        if (node instanceof ObjectNode object) {
+            object.properties().forEach(field -> {
+                if (field.getKey().endsWith("xpression") && field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(field.getValue().asText() + comment));
+                } else {
+                    markExpressions(field.getValue(), comment);
+                }
+            });
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(item -> markExpressions(item, comment));
+        }
     }
 
     static List<ObjectNode> templates() throws IOException {
