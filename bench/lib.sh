@@ -110,9 +110,9 @@ trim_logs() {
   done
 }
 
-# compress_request_logs DIR: h2load's per-request logs, kept xz-compressed.
+# compress_request_logs DIR: h2load's per-request logs (of the measured and the warm-up runs), kept xz-compressed.
 compress_request_logs() {
   local f
-  for f in "$1"/h2load-*.log; do [[ -f "$f" ]] && xz -9 -T1 -f "$f"; done
+  for f in "$1"/h2load-*.log "$1"/warmup-h2.*.log; do [[ -f "$f" ]] && xz -9 -T1 -f "$f"; done
   return 0
 }

@@ -10,7 +10,8 @@
 #   - wrk (HTTP/1.1), admission.lua rotating over every captured AdmissionReview, /validate and /mutate,
 #     at saturation (16 connections) and at 1 connection;
 #   - h2load (nghttp2-client) with the compliant Deployment fixture, HTTP/1.1 and h2, at saturation and
-#     at fixed rates of 500, 2000 and 5000 requests/s (--rps), percentiles from its per-request log;
+#     at fixed rates of 500, 2000 and 5000 requests/s (--rps), and at 2000/s over one h2 connection
+#     (as kube-apiserver calls), percentiles from its per-request log;
 #   - server CPU time per request (from /proc/<pid>/stat) and RSS for each run.
 # Raw output in bench/results/<date>/http/: one JSON line per run in summary.jsonl, table.md, each tool's
 # output, h2load's per-request logs (xz), server logs (decision lines trimmed), a JFR recording.
@@ -69,6 +70,10 @@ for rate in $RATES; do
     h2load_run "h2load-h1-rate$rate" "$server" h1 20 1 $((rate / 20))
     h2load_run "h2load-h2-rate$rate" "$server" h2 4 64 $((rate / 4))
   done
+done
+# kube-apiserver's way: every call over one h2 connection.
+for server in pack empty; do
+  h2load_run h2load-h2-c1-rate2000 "$server" h2 1 64 2000
 done
 
 # A JFR profile of the pack server under saturation, summarised by method (bench/tools/jfr-top.py).
