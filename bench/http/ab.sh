@@ -19,8 +19,6 @@ OUT=$RESULTS/ab
 RUN_DIR=$OUT
 mkdir -p "$OUT"
 JAVA=${JAVA:-$JAVA17}
-DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-15}
 ROOT=$HM_WORK
 
 HM_WORK=$ROOT/a HM_REV=$BASE build_server
@@ -42,11 +40,7 @@ pid_of() { [[ $1 == a ]] && echo "$A_PID" || echo "$B_PID"; }
 port_of() { [[ $1 == a ]] && echo 8443 || echo 8444; }
 source "$BENCH_DIR/http/load.sh"
 
-for server in a b; do
-  DURATION=$WARMUP wrk_run warmup-validate "$server" 8 /validate
-  DURATION=$WARMUP wrk_run warmup-mutate "$server" 8 /mutate
-  DURATION=$WARMUP h2load_run warmup-h2 "$server" h2 4 16 0
-done
+warm_up a b
 for server in a b; do wrk_run wrk-validate-c16 "$server" 16 /validate; done
 for server in a b; do wrk_run wrk-mutate-c16 "$server" 16 /mutate; done
 for server in a b; do h2load_run h2load-h1-c16 "$server" h1 16 1 0; done

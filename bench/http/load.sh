@@ -1,5 +1,8 @@
 # Load runs shared by run.sh and ab.sh (sourced after ../lib.sh, not run). The caller defines
-# pid_of SERVER and port_of SERVER, and sets OUT, FIXTURE_FILES, COMPLIANT and DURATION.
+# pid_of SERVER and port_of SERVER, and sets OUT, FIXTURE_FILES and COMPLIANT.
+
+DURATION=${DURATION:-20}   # seconds per measured run
+WARMUP=${WARMUP:-15}       # seconds per warm-up run
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -64,4 +67,14 @@ h2load_run() { # name server protocol clients streams rps|0
   measure "$name" "$server" h2load "${extra[@]}" -t1 -c"$c" -m"$m" -D"$DURATION" \
     -H 'Content-Type: application/json' -d "$COMPLIANT" --log-file="$OUT/$name.$server.log" \
     "https://localhost:$(port_of "$server")/validate"
+}
+
+# warm_up SERVER...: JIT warm-up of both doors over HTTP/1.1 and of h2, $WARMUP seconds each; recorded, not reported.
+warm_up() {
+  local server
+  for server in "$@"; do
+    DURATION=$WARMUP wrk_run warmup-validate "$server" 8 /validate
+    DURATION=$WARMUP wrk_run warmup-mutate "$server" 8 /mutate
+    DURATION=$WARMUP h2load_run warmup-h2 "$server" h2 4 16 0
+  done
 }

@@ -20,8 +20,6 @@ OUT=$RESULTS/http
 RUN_DIR=$OUT
 mkdir -p "$OUT"
 JAVA=${JAVA:-$JAVA17}
-DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-15}
 RATES=${RATES:-"500 2000 5000"}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 command -v h2load >/dev/null || { echo "h2load is missing: apt-get install -y nghttp2-client" >&2; exit 1; }
@@ -50,12 +48,7 @@ pid_of() { [[ $1 == pack ]] && echo "$PACK_PID" || echo "$EMPTY_PID"; }
 port_of() { [[ $1 == pack ]] && echo 8443 || echo 8444; }
 source "$BENCH_DIR/http/load.sh"
 
-# Warm-up (JIT): both doors, both servers; recorded but not reported.
-for server in pack empty; do
-  DURATION=$WARMUP wrk_run warmup-validate "$server" 8 /validate
-  DURATION=$WARMUP wrk_run warmup-mutate "$server" 8 /mutate
-  DURATION=$WARMUP h2load_run warmup-h2 "$server" h2 4 16 0
-done
+warm_up pack empty
 
 for server in pack empty; do
   wrk_run wrk-validate-c16 "$server" 16 /validate
