@@ -1,6 +1,7 @@
 package dev.harbormaster.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.harbormaster.policy.TestPolicies.validating;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.harbormaster.cel.CelEnvironment;
@@ -14,18 +15,6 @@ class PolicyLoaderTest {
 
     private final PolicyLoader loader = new PolicyLoader(new CelEnvironment(1_000_000));
 
-    private static final String GOOD = """
-            apiVersion: harbormaster.dev/v1alpha1
-            kind: ValidatingPolicy
-            metadata: {name: %s}
-            spec:
-              validationActions: [Deny]
-              matchConstraints:
-                resourceRules:
-                - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
-              validations:
-              - expression: "true"
-            """;
 
     private PolicyLoadException failure(String content) {
         return assertThrows(PolicyLoadException.class, () -> loader.load(List.of(new PolicySource("p.yaml", content)), "test"));
@@ -33,13 +22,13 @@ class PolicyLoaderTest {
 
     @Test
     void loadsSeveralDocumentsSortedByName() throws Exception {
-        PolicySet set = loader.load(List.of(new PolicySource("p.yaml", GOOD.formatted("zeta") + "---\n" + GOOD.formatted("alpha"))), "test");
+        PolicySet set = loader.load(List.of(new PolicySource("p.yaml", validating("zeta", "true") + "---\n" + validating("alpha", "true"))), "test");
         assertThat(set.validating()).extracting(CompiledPolicy::name).containsExactly("alpha", "zeta");
     }
 
     @Test
     void aCelErrorNamesFileDocumentLinePolicyFieldAndPosition() {
-        String broken = GOOD.formatted("ok") + "---\n" + GOOD.formatted("broken").replace("expression: \"true\"", "expression: \"object.spec.containers.all(c, c.image.startsWith(1))\"");
+        String broken = validating("ok", "true") + "---\n" + validating("broken", "object.spec.containers.all(c, c.image.startsWith(1))");
         PolicyLoadException e = failure(broken);
         assertThat(e.errors()).hasSize(1);
         PolicyError error = e.errors().get(0);
@@ -54,7 +43,7 @@ class PolicyLoaderTest {
 
     @Test
     void aMisspeltFieldIsAnErrorWithItsPath() {
-        PolicyLoadException e = failure(GOOD.formatted("typo").replace("- expression:", "- expresion:"));
+        PolicyLoadException e = failure(validating("typo", "true").replace("- expression:", "- expresion:"));
         assertThat(e.errors()).singleElement().satisfies(error -> {
             assertThat(error.field()).isEqualTo("spec.validations[0].expresion");
             assertThat(error.message()).contains("unknown field").contains("expression, fieldPath, message, messageExpression, reason");
@@ -93,20 +82,20 @@ class PolicyLoaderTest {
 
     @Test
     void rejectsWrongKindsVersionsNamesAndDuplicates() {
-        assertThat(failure(GOOD.formatted("x").replace("kind: ValidatingPolicy", "kind: ValidatingAdmissionPolicy")).getMessage())
+        assertThat(failure(validating("x", "true").replace("kind: ValidatingPolicy", "kind: ValidatingAdmissionPolicy")).getMessage())
                 .contains("kind: 'ValidatingAdmissionPolicy' is not one of [ValidatingPolicy, MutatingPolicy, PolicyTest]");
-        assertThat(failure(GOOD.formatted("x").replace("harbormaster.dev/v1alpha1", "v1")).getMessage())
+        assertThat(failure(validating("x", "true").replace("harbormaster.dev/v1alpha1", "v1")).getMessage())
                 .contains("apiVersion: 'v1' is not harbormaster.dev/v1alpha1");
-        assertThat(failure(GOOD.formatted("Not_A_Name")).getMessage()).contains("metadata.name: 'Not_A_Name' is not a valid name");
-        assertThat(failure(GOOD.formatted("twice") + "---\n" + GOOD.formatted("twice")).getMessage())
+        assertThat(failure(validating("Not_A_Name", "true")).getMessage()).contains("metadata.name: 'Not_A_Name' is not a valid name");
+        assertThat(failure(validating("twice", "true") + "---\n" + validating("twice", "true")).getMessage())
                 .contains("a policy of this name is already defined in p.yaml (document 1)");
-        assertThat(failure(GOOD.formatted("x").replace("  validationActions: [Deny]\n", "  validationActions: [Block]\n")).getMessage())
+        assertThat(failure(validating("x", "true").replace("  validationActions: [Deny]\n", "  validationActions: [Block]\n")).getMessage())
                 .contains("'Block' is not one of [Deny, Warn, Audit]");
     }
 
     @Test
     void invalidYamlIsReportedWithItsLine() {
-        PolicyLoadException e = failure(GOOD.formatted("ok") + "---\nkind: [unclosed\n");
+        PolicyLoadException e = failure(validating("ok", "true") + "---\nkind: [unclosed\n");
         assertThat(e.errors()).singleElement().satisfies(error -> {
             assertThat(error.message()).startsWith("not valid YAML");
             assertThat(error.line()).isGreaterThanOrEqualTo(12);
@@ -116,9 +105,9 @@ class PolicyLoaderTest {
     @Test
     void readsADirectoryRecursivelyAndSkipsHiddenConfigMapCopies(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("team/..2026_01_01_00_00_00.1"));
-        Files.writeString(dir.resolve("team/a.yaml"), GOOD.formatted("a"));
-        Files.writeString(dir.resolve("team/..2026_01_01_00_00_00.1/a.yaml"), GOOD.formatted("a"));
-        Files.writeString(dir.resolve("b.yml"), GOOD.formatted("b"));
+        Files.writeString(dir.resolve("team/a.yaml"), validating("a", "true"));
+        Files.writeString(dir.resolve("team/..2026_01_01_00_00_00.1/a.yaml"), validating("a", "true"));
+        Files.writeString(dir.resolve("b.yml"), validating("b", "true"));
         Files.writeString(dir.resolve("notes.txt"), "not a policy");
         List<PolicySource> sources = PolicyLoader.readDirectory(dir);
         assertThat(sources).extracting(PolicySource::name).containsExactly(dir.resolve("b.yml").toString(), dir.resolve("team/a.yaml").toString());
@@ -133,22 +122,22 @@ class PolicyLoaderTest {
 
     @Test
     void aReloadCompilesOnlyWhatChangedAndARefusedOneKeepsThePrograms() throws Exception {
-        String kept = GOOD.formatted("kept");
-        String changing = GOOD.formatted("changing").replace("expression: \"true\"", "expression: \"object.metadata.name != '%s'\"");
+        String kept = validating("kept", "true");
+        String changing = validating("changing", "object.metadata.name != '%s'");
         PolicySet first = loader.load(List.of(new PolicySource("p.yaml", kept + "---\n" + changing.formatted("one"))), "test");
         PolicySet second = loader.load(List.of(new PolicySource("p.yaml", kept + "---\n" + changing.formatted("two"))), "test");
         assertThat(program(second, "kept")).isSameAs(program(first, "kept"));
         assertThat(program(second, "changing")).isNotSameAs(program(first, "changing"));
         assertThat(program(second, "changing").source()).isEqualTo("object.metadata.name != 'two'");
 
-        failure(kept + "---\n" + changing.formatted("two") + "---\n" + GOOD.formatted("broken").replace("\"true\"", "\"1 +\""));
+        failure(kept + "---\n" + changing.formatted("two") + "---\n" + validating("broken", "1 +"));
         PolicySet third = loader.load(List.of(new PolicySource("p.yaml", kept + "---\n" + changing.formatted("two"))), "test");
         assertThat(program(third, "changing")).isSameAs(program(second, "changing"));
     }
 
     @Test
     void policiesThatShareAnExpressionShareItsProgram() throws Exception {
-        PolicySet set = loader.load(List.of(new PolicySource("p.yaml", GOOD.formatted("one") + "---\n" + GOOD.formatted("two"))), "test");
+        PolicySet set = loader.load(List.of(new PolicySource("p.yaml", validating("one", "true") + "---\n" + validating("two", "true"))), "test");
         assertThat(program(set, "two")).isSameAs(program(set, "one"));
     }
 

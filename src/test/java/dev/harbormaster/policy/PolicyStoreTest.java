@@ -1,5 +1,6 @@
 package dev.harbormaster.policy;
 
+import static dev.harbormaster.policy.TestPolicies.validating;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,19 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PolicyStoreTest {
-
-    private static final String POLICY = """
-            apiVersion: harbormaster.dev/v1alpha1
-            kind: ValidatingPolicy
-            metadata: {name: %s}
-            spec:
-              validationActions: [Deny]
-              matchConstraints:
-                resourceRules:
-                - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
-              validations:
-              - expression: %s
-            """;
 
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
@@ -39,13 +27,13 @@ class PolicyStoreTest {
 
     @Test
     void aBrokenChangeKeepsTheLastGoodSnapshotAndAFixSwapsInANewOne(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("a.yaml"), POLICY.formatted("a", "\"true\""));
+        Files.writeString(dir.resolve("a.yaml"), validating("a", "true"));
         PolicyStore store = store(dir);
         start(store);
         PolicySet first = store.current();
         assertThat(first.size()).isEqualTo(1);
 
-        Files.writeString(dir.resolve("b.yaml"), POLICY.formatted("b", "\"object.spec.(\""));
+        Files.writeString(dir.resolve("b.yaml"), validating("b", "object.spec.("));
         store.reloadIfChanged();
 
         assertThat(store.current()).isSameAs(first);
@@ -53,7 +41,7 @@ class PolicyStoreTest {
                 .contains(dir.resolve("b.yaml").toString()).contains("policy b, spec.validations[0].expression");
         assertThat(metrics.counter("harbormaster.policy.reloads", "result", "failure").count()).isEqualTo(1);
 
-        Files.writeString(dir.resolve("b.yaml"), POLICY.formatted("b", "\"has(object.spec)\""));
+        Files.writeString(dir.resolve("b.yaml"), validating("b", "has(object.spec)"));
         store.reloadIfChanged();
 
         assertThat(store.current()).isNotSameAs(first);
@@ -65,7 +53,7 @@ class PolicyStoreTest {
 
     @Test
     void nothingIsReloadedWhileNothingChanges(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("a.yaml"), POLICY.formatted("a", "\"true\""));
+        Files.writeString(dir.resolve("a.yaml"), validating("a", "true"));
         PolicyStore store = store(dir);
         start(store);
         PolicySet first = store.current();
@@ -75,8 +63,8 @@ class PolicyStoreTest {
 
     @Test
     void aBrokenPackAtStartStopsTheStartWithEveryError(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("a.yaml"), POLICY.formatted("a", "\"1\""));
-        Files.writeString(dir.resolve("b.yaml"), POLICY.formatted("b", "\"nope(\""));
+        Files.writeString(dir.resolve("a.yaml"), validating("a", "1"));
+        Files.writeString(dir.resolve("b.yaml"), validating("b", "nope("));
         assertThatThrownBy(() -> start(store(dir)))
                 .hasMessageContaining("2 error(s)")
                 .hasMessageContaining("policy a, spec.validations[0].expression: the expression must evaluate to bool, not int")
