@@ -27,6 +27,8 @@ build_server
 machine_info > "$OUT/machine.txt"
 FIXTURE=$FIXTURES/deployment-create-compliant.json
 : > "$OUT/summary.jsonl"
+# A failed load must not leave a server holding 8443/9000 for the next benchmark.
+trap 'stop_server' EXIT
 
 for count in $COUNTS; do
   for kind in matching nonmatching; do

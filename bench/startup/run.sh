@@ -29,6 +29,8 @@ APP=$HM_WORK/src/target/quarkus-app
 ARCHIVES=$HM_WORK/archives   # the CDS archive and AOT cache (tens of MB): kept out of results/
 mkdir -p "$ARCHIVES"
 : > "$OUT/summary.jsonl"
+# A failed run must not leave a server holding 8443/9000 for the next benchmark.
+trap 'stop_server' EXIT
 
 post() { curl -s -o /dev/null --cacert "$CA" -H 'Content-Type: application/json' --data-binary @"$FIXTURE" "https://localhost:8443/$1"; }
 
