@@ -1,6 +1,7 @@
 package dev.harbormaster.cluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
@@ -19,6 +20,7 @@ import org.jboss.logging.Logger;
 public class ClusterViews {
 
     private static final Logger LOG = Logger.getLogger(ClusterViews.class);
+    private static final String SYNCED = "harbormaster.cluster.synced";
 
     @Produces
     @Singleton
@@ -35,9 +37,11 @@ public class ClusterViews {
             return ClusterView.OFFLINE;
         }
         InformerClusterView view = new InformerClusterView(client.get());
-        view.synced().keySet().forEach(resource -> metrics.gauge("harbormaster.cluster.synced",
-                java.util.List.of(io.micrometer.core.instrument.Tag.of("resource", resource)), view,
-                v -> Boolean.TRUE.equals(v.synced().get(resource)) ? 1 : 0));
+        // Held strongly: a gauge keeps only a weak reference to its object unless told otherwise.
+        view.synced().keySet().forEach(resource -> Gauge.builder(SYNCED, view, v -> Boolean.TRUE.equals(v.synced().get(resource)) ? 1 : 0)
+                .tag("resource", resource)
+                .strongReference(true)
+                .register(metrics));
         return view;
     }
 
@@ -45,7 +49,9 @@ public class ClusterViews {
         return ConfigProvider.getConfig().getOptionalValue(property, String.class).isPresent();
     }
 
-    void close(@Disposes ClusterView view) throws Exception {
+    /** Closes the informers and drops their gauges, so that a view made after this one (a restart in tests) registers its own. */
+    void close(@Disposes ClusterView view, MeterRegistry metrics) throws Exception {
+        metrics.find(SYNCED).gauges().forEach(metrics::remove);
         if (view instanceof AutoCloseable closeable) {
             closeable.close();
         }
