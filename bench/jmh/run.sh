@@ -27,28 +27,30 @@ log "building the benchmark jar"
 JAR=$JMH_DIR/target/benchmarks.jar
 machine_info > "$OUT/machine-$SUITE.txt"
 
+# with_gc NAME PATTERN: the benchmarks matching PATTERN with -prof gc; raw output in NAME.txt and NAME.json,
+# the result lines on stderr.
+with_gc() {
+  "$JAVA" -jar "$JAR" "$2" $RUN -prof gc -rf json -rff "$OUT/$1.json" 2>&1 | tee "$OUT/$1.txt" | grep -E '^[A-Za-z]+Bench\.' >&2 || true
+}
+
 engine_jmh() {
   log "engine and request path (sample mode, -prof gc)"
-  "$JAVA" -jar "$JAR" 'EngineBench|RequestPathBench' $RUN -prof gc \
-    -rf json -rff "$OUT/engine.json" 2>&1 | tee "$OUT/engine.txt" | grep -E '^(Engine|Request)Bench' >&2 || true
-
+  with_gc engine 'EngineBench|RequestPathBench'
 }
 
 celtrace() {
   log "what the cost meter costs (CelExpression.eval vs Program.eval)"
-  "$JAVA" -jar "$JAR" 'CelTraceBench' $RUN -prof gc -rf json -rff "$OUT/celtrace.json" 2>&1 | tee "$OUT/celtrace.txt" | grep -E '^CelTrace' >&2 || true
-
+  with_gc celtrace 'CelTraceBench'
 }
 
 probesanity() {
   log "probe-sanity's variables one by one, and two rewrites"
-  "$JAVA" -jar "$JAR" 'ProbeSanityBench' $RUN -prof gc -rf json -rff "$OUT/probesanity.json" 2>&1 | tee "$OUT/probesanity.txt" | grep -E '^ProbeSanity' >&2 || true
+  with_gc probesanity 'ProbeSanityBench'
 }
 
 perpolicy() {
   log "one policy at a time on the typical Deployment"
-  "$JAVA" -jar "$JAR" 'PerPolicyBench' $RUN -prof gc -rf json -rff "$OUT/perpolicy.json" 2>&1 | tee "$OUT/perpolicy.txt" | grep -E '^PerPolicy' >&2 || true
-
+  with_gc perpolicy 'PerPolicyBench'
 }
 
 latency() {
@@ -79,8 +81,7 @@ jfr_evaluate() {
 
 scaling_jmh() {
   log "scaling with policy count (sample mode, -prof gc)"
-  "$JAVA" -jar "$JAR" 'ScalingBench' $RUN -prof gc \
-    -rf json -rff "$OUT/scaling.json" 2>&1 | tee "$OUT/scaling.txt" | grep -E '^ScalingBench' >&2 || true
+  with_gc scaling 'ScalingBench'
 }
 
 load() {
