@@ -3,11 +3,11 @@ package dev.harbormaster;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What a native image must keep for reflection: the records Jackson binds policy and test files to
- * (strictly, by their components), and the picocli commands (their options are annotated fields).
- * Everything else on the request path is plain code: CEL programs, the streaming JSON codec, the
- * engine. Not verified by a native build here: no GraalVM or Mandrel can be installed on these
- * machines (see README, "Native executable").
+ * What a native image must keep for reflection that no generator covers: the records Jackson binds
+ * policy and test files to (strictly, by their components), and the finding rows the CLI writes as
+ * JSON. The CLI's commands and options are registered by picocli-codegen's annotation processor at
+ * compile time (META-INF/native-image/picocli-generated/). Everything else on the request path is
+ * plain code: CEL programs, the streaming JSON codec, the engine.
  */
 @RegisterForReflection(targets = {
         dev.harbormaster.policy.PolicyDocument.class,
@@ -27,13 +27,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.harbormaster.audit.PolicyTestRunner.TestSpec.class,
         dev.harbormaster.audit.PolicyTestRunner.Case.class,
         dev.harbormaster.audit.PolicyTestRunner.Expect.class,
-        dev.harbormaster.cli.Cli.class,
 }, classNames = {
-        "dev.harbormaster.cli.AuditCommand",
-        "dev.harbormaster.cli.TestCommand",
-        "dev.harbormaster.cli.PolicyOptions",
-        "dev.harbormaster.cli.Cli$VersionCommand",
-        "dev.harbormaster.cli.Cli$Version",
+        // package-private: Jackson writes it for `audit -o json`
         "dev.harbormaster.cli.ReportWriter$Finding",
 }, fields = true, methods = true)
 public final class NativeReflection {

@@ -1,6 +1,7 @@
 package dev.harbormaster.admission;
 
 import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.config.HarbormasterConfig;
 import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.Verdict;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.logging.Logger;
 
@@ -34,12 +34,12 @@ public class AdmissionResource {
     private final long maxRequestBytes;
 
     public AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder,
-                             @ConfigProperty(name = "harbormaster.admission.max-request-bytes") long maxRequestBytes) {
+                             HarbormasterConfig config) {
         this.engine = engine;
         this.policies = policies;
         this.cluster = cluster;
         this.recorder = recorder;
-        this.maxRequestBytes = maxRequestBytes;
+        this.maxRequestBytes = config.admission().maxRequestBytes();
     }
 
     @POST

@@ -2,6 +2,7 @@ package dev.harbormaster.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harbormaster.config.HarbormasterConfig;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.engine.Engine;
@@ -27,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,11 +63,15 @@ public class BackgroundAudit {
     private volatile Instant lastFullPass = Instant.EPOCH;
     private String resumeAfter = "";
 
-    public BackgroundAudit(@ConfigProperty(name = "harbormaster.audit.enabled", defaultValue = "false") boolean enabled,
-                           @ConfigProperty(name = "harbormaster.audit.interval", defaultValue = "5m") Duration interval,
-                           @ConfigProperty(name = "harbormaster.audit.max-objects-per-cycle", defaultValue = "2000") int maxObjectsPerCycle,
-                           Instance<KubernetesClient> clients, PolicyStore policies, Engine engine, ClusterView cluster,
-                           MeterRegistry metrics) {
+    @jakarta.inject.Inject
+    BackgroundAudit(HarbormasterConfig config, Instance<KubernetesClient> clients, PolicyStore policies, Engine engine,
+                    ClusterView cluster, MeterRegistry metrics) {
+        this(config.audit().enabled(), config.audit().interval(), config.audit().maxObjectsPerCycle(), clients, policies,
+                engine, cluster, metrics);
+    }
+
+    public BackgroundAudit(boolean enabled, Duration interval, int maxObjectsPerCycle, Instance<KubernetesClient> clients,
+                           PolicyStore policies, Engine engine, ClusterView cluster, MeterRegistry metrics) {
         this.enabled = enabled;
         this.interval = interval;
         this.maxObjectsPerCycle = maxObjectsPerCycle;

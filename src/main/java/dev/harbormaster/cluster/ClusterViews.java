@@ -1,5 +1,6 @@
 package dev.harbormaster.cluster;
 
+import dev.harbormaster.config.HarbormasterConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +9,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,12 +24,11 @@ public class ClusterViews {
 
     @Produces
     @Singleton
-    ClusterView clusterView(@ConfigProperty(name = "harbormaster.cluster.enabled", defaultValue = "auto") String enabled,
-                            Instance<KubernetesClient> client, MeterRegistry metrics) {
-        boolean watch = switch (enabled) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> System.getenv("KUBERNETES_SERVICE_HOST") != null
+    ClusterView clusterView(HarbormasterConfig config, Instance<KubernetesClient> client, MeterRegistry metrics) {
+        boolean watch = switch (config.cluster().enabled()) {
+            case TRUE -> true;
+            case FALSE -> false;
+            case AUTO -> System.getenv("KUBERNETES_SERVICE_HOST") != null
                     || configured("quarkus.kubernetes-client.api-server-url") || configured("kubernetes.master");
         };
         if (!watch) {

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The one engine: every verdict, whichever door the request came through, is made here.
@@ -45,9 +44,13 @@ public class Engine {
 
     private final Mode mode;
 
-    @Inject
-    public Engine(@ConfigProperty(name = "harbormaster.mode", defaultValue = "enforce") Mode mode) {
+    public Engine(Mode mode) {
         this.mode = mode;
+    }
+
+    @Inject
+    Engine(dev.harbormaster.config.HarbormasterConfig config) {
+        this(config.mode());
     }
 
     public Mode mode() {

@@ -1,11 +1,12 @@
 package dev.harbormaster.policy;
 
 import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.config.HarbormasterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,8 +26,10 @@ import org.jboss.logging.Logger;
  * a broken change is reported and the last good snapshot stays in force.
  *
  * <p>The first load is most of the start's time (compiling CEL), so it begins on a thread of its
- * own as soon as the CDI container is up and runs beside the rest of the start, which waits for
- * it at the end.
+ * own from the first {@link StartupEvent} observer and runs beside the rest of the start, which
+ * waits for it in the last one. Not earlier: in a native executable the CDI container (and its
+ * {@code @Initialized(ApplicationScoped.class)} event) comes up while the image is built, where
+ * the run-time policy directory and limits are not yet known.
  */
 @ApplicationScoped
 public class PolicyStore {
@@ -43,16 +45,18 @@ public class PolicyStore {
     private volatile CompletableFuture<Void> firstLoad;
 
     @Inject
-    public PolicyStore(@ConfigProperty(name = "harbormaster.policies.dir") Optional<Path> directory,
-                       @ConfigProperty(name = "harbormaster.cel.cost-limit", defaultValue = "1000000") long costLimit,
-                       MeterRegistry metrics) {
+    PolicyStore(HarbormasterConfig config, MeterRegistry metrics) {
+        this(config.policies().dir(), config.cel().costLimit(), metrics);
+    }
+
+    public PolicyStore(Optional<Path> directory, long costLimit, MeterRegistry metrics) {
         this.directory = directory;
         this.loader = new PolicyLoader(new CelEnvironment(costLimit));
         this.metrics = metrics;
         metrics.gauge("harbormaster.policies.loaded", current, ref -> ref.get() == null ? 0 : ref.get().size());
     }
 
-    void beginFirstLoad(@Observes @Initialized(ApplicationScoped.class) Object containerStarted) {
+    void beginFirstLoad(@Observes @Priority(1) StartupEvent starting) {
         firstLoad = CompletableFuture.runAsync(() -> {
             try {
                 fingerprint = fingerprint();
@@ -65,7 +69,7 @@ public class PolicyStore {
     }
 
     /** The start ends when the first load has: a broken pack stops it. */
-    void awaitFirstLoad(@Observes StartupEvent started) {
+    void awaitFirstLoad(@Observes @Priority(Integer.MAX_VALUE) StartupEvent started) {
         try {
             firstLoad.join();
         } catch (CompletionException e) {

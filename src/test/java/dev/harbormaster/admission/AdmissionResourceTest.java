@@ -241,17 +241,22 @@ class AdmissionResourceTest {
 
     @Test
     void healthAndMetricsAreOnTheManagementPort() {
-        RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/health/live").then().statusCode(200);
-        RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/health/ready").then().statusCode(200)
+        RestAssured.given().baseUri(managementBase()).get("/q/health/live").then().statusCode(200);
+        RestAssured.given().baseUri(managementBase()).get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'policies' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'policies' }.data.origin", equalTo("the bundled default pack"))
                 .body("checks.find { it.name == 'admission-port' }.status", equalTo("UP"));
         Fixtures.client(server).body(Fixtures.review("deployment-create-latest")).post("validate").then().statusCode(200);
-        String metrics = RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/metrics").asString();
+        String metrics = RestAssured.given().baseUri(managementBase()).get("/q/metrics").asString();
         assertThat(metrics)
                 .contains("harbormaster_admission_requests_seconds_count{door=\"validate\",kind=\"Deployment\",operation=\"CREATE\",result=\"denied\"}")
                 .contains("harbormaster_policy_evaluations_total{outcome=\"violation\",policy=\"disallow-latest-tag\"}")
                 .contains("harbormaster_policies_loaded");
+    }
+
+    /** Where health and metrics are served; the packaged run ({@link AdmissionResourceIT}) gives its own port. */
+    String managementBase() {
+        return "http://localhost:" + management.getPort();
     }
 
     @Test

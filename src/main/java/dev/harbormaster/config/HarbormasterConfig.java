@@ -1,0 +1,80 @@
+package dev.harbormaster.config;
+
+import dev.harbormaster.engine.Engine;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every {@code harbormaster.*} setting of the server, with its default stated here once. Read at run
+ * time only (never during a native image's static initialisation): the chart sets the policy
+ * directory and limits when the pod starts. The CLI does not read it; its options say the same.
+ */
+@ConfigMapping(prefix = "harbormaster")
+public interface HarbormasterConfig {
+
+    /** enforce: policies act as written; audit: every Deny acts as Warn + Audit. */
+    @WithDefault("enforce")
+    Engine.Mode mode();
+
+    Policies policies();
+
+    Cel cel();
+
+    Admission admission();
+
+    Cluster cluster();
+
+    Audit audit();
+
+    Tls tls();
+
+    interface Policies {
+        /** Directory of policy files, read recursively; absent: the pack bundled in the executable. */
+        Optional<Path> dir();
+
+        /** How often the directory is checked for changes (also read by the reload schedule's expression). */
+        @WithDefault("2s")
+        Duration reloadInterval();
+    }
+
+    interface Cel {
+        /** Evaluation steps one expression may take; past it the expression fails per failurePolicy. */
+        @WithDefault("1000000")
+        long costLimit();
+    }
+
+    interface Admission {
+        /** Larger AdmissionReviews get a 400 (kube-apiserver sends objects of at most 3 MiB). */
+        @WithDefault("3145728")
+        long maxRequestBytes();
+    }
+
+    interface Cluster {
+        /** Whether to watch the cluster: AUTO in a pod or with an API server URL configured. */
+        @WithDefault("auto")
+        Watch enabled();
+
+        enum Watch { AUTO, TRUE, FALSE }
+    }
+
+    interface Tls {
+        /** Holds tls.crt and tls.key (PEM); application.properties points Quarkus' TLS registry at them. */
+        @WithDefault("/etc/harbormaster/tls")
+        Path dir();
+    }
+
+    interface Audit {
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("5m")
+        Duration interval();
+
+        /** Objects one cycle may evaluate; the next cycle carries on where it stopped. */
+        @WithDefault("2000")
+        int maxObjectsPerCycle();
+    }
+}

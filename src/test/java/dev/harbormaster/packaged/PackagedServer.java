@@ -1,0 +1,51 @@
+package dev.harbormaster.packaged;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the packaged application is given at run time to serve in a test, as the chart gives it in
+ * a pod: the serving certificate's directory (the build's development certificate) and a free
+ * management port (in its production profile it would take 9000, which a test cannot count on).
+ */
+public class PackagedServer implements QuarkusTestResourceLifecycleManager {
+
+    /** The management port the running packaged application was given (Quarkus' test injection knows only its own). */
+    private static volatile int managementPort;
+
+    /** Health and metrics of the packaged application now running. */
+    public static String managementBase() {
+        return "http://localhost:" + managementPort;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        return settings(Map.of());
+    }
+
+    /** The run-time settings every packaged run needs, plus those given. */
+    static Map<String, String> settings(Map<String, String> more) {
+        managementPort = freePort();
+        Map<String, String> settings = new HashMap<>(more);
+        settings.put("harbormaster.tls.dir", Path.of("target/dev-certs").toAbsolutePath().toString());
+        settings.put("quarkus.management.port", Integer.toString(managementPort));
+        return settings;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+    }
+}
