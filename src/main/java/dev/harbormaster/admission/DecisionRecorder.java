@@ -3,6 +3,7 @@ package dev.harbormaster.admission;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.engine.ActionPolicy;
 import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.PolicyResult;
 import dev.harbormaster.engine.Verdict;
@@ -50,8 +51,9 @@ public class DecisionRecorder {
                         .register(metrics))
                 .record(nanos, TimeUnit.NANOSECONDS);
         for (PolicyResult policy : verdict.results()) {
-            counters.computeIfAbsent(policy.policy() + ' ' + policy.outcome(), key -> metrics.counter("harbormaster.policy.evaluations",
-                    "policy", policy.policy(), "outcome", policy.outcome().name().toLowerCase())).increment();
+            String outcome = ActionPolicy.conclude(policy).metric();
+            counters.computeIfAbsent(policy.policy() + ' ' + outcome, key -> metrics.counter("harbormaster.policy.evaluations",
+                    "policy", policy.policy(), "outcome", outcome)).increment();
         }
         boolean ignoredErrors = verdict.results().stream().anyMatch(r -> r.outcome() == PolicyResult.Outcome.ERROR_IGNORED);
         if (!verdict.isPlainAllow() || ignoredErrors) {

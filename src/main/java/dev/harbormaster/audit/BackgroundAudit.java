@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harbormaster.config.HarbormasterConfig;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.engine.ActionPolicy;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
 import dev.harbormaster.engine.Verdict;
 import dev.harbormaster.policy.PolicySet;
-import dev.harbormaster.policy.PolicySpec.Action;
 import dev.harbormaster.policy.PolicyStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -189,9 +189,9 @@ public class BackgroundAudit {
             summary.put(key, 0L);
         }
         for (Map<String, Object> object : objects) {
-            Verdict verdict = engine.evaluate(ManifestInput.of("CREATE", object, null, namespace, AUDITOR, true), set, cluster);
+            Verdict verdict = engine.auditExisting(ManifestInput.existing(object, namespace, AUDITOR), set, cluster);
             for (PolicyResult result : verdict.results()) {
-                String outcome = outcome(result);
+                String outcome = ActionPolicy.conclude(result).report();
                 summary.merge(outcome, 1L, Long::sum);
                 if (!outcome.equals("pass")) {
                     results.add(result(result, outcome, object));
@@ -199,15 +199,6 @@ public class BackgroundAudit {
             }
         }
         return new Report(results, summary, objects.size());
-    }
-
-    private static String outcome(PolicyResult result) {
-        return switch (result.outcome()) {
-            case PASS, MUTATED -> "pass";
-            case VIOLATION -> result.actions().contains(Action.Deny) || result.actions().contains(Action.Audit) ? "fail" : "warn";
-            case ERROR_IGNORED -> "error";
-            case UNCHECKED, OPTED_OUT -> "skip";
-        };
     }
 
     private static Map<String, Object> result(PolicyResult result, String outcome, Map<String, Object> object) {
@@ -223,7 +214,8 @@ public class BackgroundAudit {
         entry.put("policy", result.policy());
         entry.put("rule", result.fieldPath() == null ? result.policy() : result.fieldPath());
         entry.put("result", outcome);
-        entry.put("severity", result.actions().contains(Action.Deny) ? "high" : result.actions().contains(Action.Warn) ? "medium" : "low");
+        ActionPolicy.Conclusion conclusion = ActionPolicy.conclude(result);
+        entry.put("severity", conclusion.denies() ? "high" : conclusion.warns() ? "medium" : "low");
         entry.put("message", result.message());
         entry.put("resources", List.of(resource));
         entry.put("timestamp", Map.of("seconds", Instant.now().getEpochSecond(), "nanos", 0));

@@ -9,6 +9,7 @@ import com.github.difflib.UnifiedDiffUtils;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.cluster.StaticClusterView;
+import dev.harbormaster.engine.Admission;
 import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.Verdict;
@@ -73,13 +74,12 @@ public final class ManifestAudit {
             Map<String, Object> old = oldObjects.stream().filter(o -> sameObject(o, manifest)).map(Manifest::object).findFirst().orElse(null);
             String operation = old == null ? "CREATE" : "UPDATE";
             AdmissionInput input = ManifestInput.of(operation, manifest.object(), old, "default", null, false);
-            Verdict mutation = engine.mutate(input, policies, cluster);
-            AdmissionInput mutated = mutation.mutatedObject() == null ? input : input.withObject(mutation.mutatedObject());
-            Verdict validation = engine.evaluate(mutated, policies, cluster);
-            boolean onlyAfterMutation = mutation.mutatedObject() != null && validation.allowed()
+            Admission admission = engine.admit(input, policies, cluster);
+            Verdict mutation = admission.mutation();
+            boolean onlyAfterMutation = mutation.mutatedObject() != null && admission.validation().allowed()
                     && !engine.evaluate(input, policies, cluster).allowed();
             String diff = mutation.mutatedObject() == null ? "" : diff(manifest, mutation.mutatedObject());
-            reports.add(new ObjectReport(manifest, operation, mutation, validation, onlyAfterMutation, diff));
+            reports.add(new ObjectReport(manifest, operation, mutation, admission.validation(), onlyAfterMutation, diff));
         }
         return reports;
     }

@@ -66,6 +66,11 @@ public final class ManifestInput {
                 object, oldObject, request, dryRun);
     }
 
+    /** An object the cluster already holds, as an UPDATE of itself: what the background audit evaluates. */
+    public static AdmissionInput existing(Map<String, Object> object, String namespace, Map<String, Object> userInfo) {
+        return of("UPDATE", object, object, namespace, userInfo, true);
+    }
+
     /** The resource name for a kind, guessed as Kubernetes' own RESTMapper guesses it (UnsafeGuessKindToResource). */
     static String resourceOf(String kind) {
         String lower = kind.toLowerCase(Locale.ROOT);

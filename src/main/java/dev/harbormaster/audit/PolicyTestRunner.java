@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cel.EvaluationLimits;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.cluster.StaticClusterView;
+import dev.harbormaster.engine.Admission;
 import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
@@ -44,9 +46,15 @@ public final class PolicyTestRunner {
             .build();
 
     private final CelEnvironment cel;
+    private final EvaluationLimits limits;
 
     public PolicyTestRunner(CelEnvironment cel) {
+        this(cel, EvaluationLimits.DEFAULT);
+    }
+
+    public PolicyTestRunner(CelEnvironment cel, EvaluationLimits limits) {
         this.cel = cel;
+        this.limits = limits;
     }
 
     /** The spec of a PolicyTest document. */
@@ -67,15 +75,16 @@ public final class PolicyTestRunner {
     /**
      * What a case must give; a field left out is not checked.
      *
-     * @param violations   exactly the policies that find a violation, whatever their action
+     * @param violations   exactly the policies that find a violation (or fail under failurePolicy Fail), whatever their action
+     * @param errors       exactly the policies whose expressions failed under failurePolicy Fail
      * @param ignoredErrors exactly the policies whose errors were ignored (failurePolicy Ignore)
-     * @param messages     text that must appear in the messages of the results
-     * @param warnings     how many warnings the response carries
-     * @param auditAnnotations keys the response's audit annotations must have
+     * @param messages     texts each found within one result's message
+     * @param warnings     how many warnings the responses carry
+     * @param auditAnnotations exactly the keys of the responses' audit annotations
      * @param mutatedBy    exactly the mutating policies that change the object
      * @param object       fields the object must have after mutation (a subset of it)
      */
-    public record Expect(Boolean allowed, List<String> violations, List<String> ignoredErrors, List<String> messages,
+    public record Expect(Boolean allowed, List<String> violations, List<String> errors, List<String> ignoredErrors, List<String> messages,
                          Integer warnings, List<String> auditAnnotations, List<String> mutatedBy, JsonNode object) {
     }
 
@@ -121,7 +130,7 @@ public final class PolicyTestRunner {
             return;
         }
         Optional<PolicySet> selected = select(all, spec.policies());
-        Engine engine = new Engine(spec.mode() == null ? Engine.Mode.ENFORCE : spec.mode());
+        Engine engine = new Engine(spec.mode() == null ? Engine.Mode.ENFORCE : spec.mode(), limits);
         for (Case testCase : spec.cases()) {
             List<String> failures = new ArrayList<>();
             if (selected.isEmpty()) {
@@ -146,16 +155,14 @@ public final class PolicyTestRunner {
      */
     private static void run(Engine engine, AdmissionInput input, PolicySet policies, ClusterView cluster, Expect expect,
                             List<String> failures) {
-        Verdict mutation = engine.mutate(input, policies, cluster);
-        AdmissionInput mutated = mutation.mutatedObject() == null ? input : input.withObject(mutation.mutatedObject());
-        Verdict validation = engine.evaluate(mutated, policies, cluster);
-        if (mutation.mutatedObject() != null) {
-            Verdict again = engine.mutate(mutated, policies, cluster);
+        Admission admission = engine.admit(input, policies, cluster);
+        if (admission.mutation().mutatedObject() != null) {
+            Verdict again = engine.mutate(admission.mutated(), policies, cluster);
             if (again.patch() != null) {
                 failures.add("the mutations are not idempotent: a second pass patched " + again.patch());
             }
         }
-        check(expect, mutation, validation, mutated.object(), failures);
+        check(expect, admission, failures);
     }
 
     private static Optional<PolicySet> select(PolicySet all, List<String> names) {
@@ -219,49 +226,45 @@ public final class PolicyTestRunner {
         return (Map<String, Object>) CelJson.read(STRICT.treeAsTokens(node));
     }
 
-    private static void check(Expect expect, Verdict mutation, Verdict validation, Map<String, Object> object,
-                              List<String> failures) {
+    private static void check(Expect expect, Admission admission, List<String> failures) {
         if (expect == null) {
             failures.add("the case has no expect");
             return;
         }
-        Verdict denying = !mutation.allowed() ? mutation : validation;
-        if (expect.allowed() != null && expect.allowed() != denying.allowed()) {
+        Verdict mutation = admission.mutation();
+        Verdict deciding = admission.deciding();
+        if (expect.allowed() != null && expect.allowed() != deciding.allowed()) {
             failures.add("expected " + (expect.allowed() ? "allowed" : "denied") + " but was "
-                    + (denying.allowed() ? "allowed" : "denied: " + denying.denial().message()));
+                    + (deciding.allowed() ? "allowed" : "denied: " + deciding.denial().message()));
         }
-        compare("mutations", expect.mutatedBy(), policies(mutation, Outcome.MUTATED), failures);
+        compare("mutations", expect.mutatedBy(), policies(mutation.results(), Set.of(Outcome.MUTATED)), failures);
         if (expect.object() != null) {
-            JsonNode actual = CelJson.toJson(object);
+            JsonNode actual = CelJson.toJson(admission.mutated().object());
             if (!contains(actual, expect.object())) {
                 failures.add("expected the object to contain " + expect.object() + "; it is " + actual);
             }
         }
         List<PolicyResult> results = new ArrayList<>(mutation.results());
-        results.addAll(validation.results());
-        List<String> warnings = new ArrayList<>(mutation.warnings());
-        warnings.addAll(validation.warnings());
-        Map<String, String> auditAnnotations = new java.util.LinkedHashMap<>(mutation.auditAnnotations());
-        auditAnnotations.putAll(validation.auditAnnotations());
-        Verdict verdict = new Verdict(denying.allowed(), results, denying.denial(), warnings, auditAnnotations,
-                mutation.patch(), mutation.mutatedObject());
-        compare("violations", expect.violations(), policies(verdict, Outcome.VIOLATION), failures);
-        compare("ignored errors", expect.ignoredErrors(), policies(verdict, Outcome.ERROR_IGNORED), failures);
+        results.addAll(admission.validation().results());
+        compare("violations", expect.violations(), policies(results, Set.of(Outcome.VIOLATION, Outcome.ERROR)), failures);
+        compare("errors", expect.errors(), policies(results, Set.of(Outcome.ERROR)), failures);
+        compare("ignored errors", expect.ignoredErrors(), policies(results, Set.of(Outcome.ERROR_IGNORED)), failures);
         if (expect.messages() != null) {
-            String all = verdict.results().stream().map(PolicyResult::message).filter(m -> m != null)
-                    .collect(Collectors.joining("\n"));
+            List<String> messages = results.stream().map(PolicyResult::message).filter(m -> m != null).toList();
             for (String text : expect.messages()) {
-                if (!all.contains(text)) {
-                    failures.add("no message contains \"" + text + "\"; messages: " + (all.isEmpty() ? "none" : all));
+                if (messages.stream().noneMatch(message -> message.contains(text))) {
+                    failures.add("no message contains \"" + text + "\"; messages: " + (messages.isEmpty() ? "none" : String.join(" | ", messages)));
                 }
             }
         }
-        if (expect.warnings() != null && expect.warnings() != verdict.warnings().size()) {
-            failures.add("expected " + expect.warnings() + " warning(s), got " + verdict.warnings());
+        List<String> warnings = new ArrayList<>(mutation.warnings());
+        warnings.addAll(admission.validation().warnings());
+        if (expect.warnings() != null && expect.warnings() != warnings.size()) {
+            failures.add("expected " + expect.warnings() + " warning(s), got " + warnings);
         }
-        if (expect.auditAnnotations() != null && !verdict.auditAnnotations().keySet().containsAll(expect.auditAnnotations())) {
-            failures.add("expected audit annotations " + expect.auditAnnotations() + ", got " + verdict.auditAnnotations());
-        }
+        Set<String> auditAnnotations = new TreeSet<>(mutation.auditAnnotations().keySet());
+        auditAnnotations.addAll(admission.validation().auditAnnotations().keySet());
+        compare("audit annotations", expect.auditAnnotations(), auditAnnotations, failures);
     }
 
     /** Whether every field of {@code expected} is in {@code actual} with the same value (lists compared whole). */
@@ -288,8 +291,8 @@ public final class PolicyTestRunner {
         return expected.isNumber() && actual.isNumber() ? expected.decimalValue().compareTo(actual.decimalValue()) == 0 : expected.equals(actual);
     }
 
-    private static Set<String> policies(Verdict verdict, Outcome outcome) {
-        return verdict.results().stream().filter(r -> r.outcome() == outcome).map(PolicyResult::policy)
+    private static Set<String> policies(List<PolicyResult> results, Set<Outcome> outcomes) {
+        return results.stream().filter(r -> outcomes.contains(r.outcome())).map(PolicyResult::policy)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 

@@ -18,7 +18,7 @@ import dev.cel.runtime.CelEvaluationException;
  * cel-java extensions (strings, sets, optional, two-variable comprehensions such as
  * {@code list.transformList(i, v, …)}) and the Kubernetes and Harbormaster
  * libraries. cel-java's lists extension is left out: its {@code lists.range(n)} allocates a list
- * of any size in one step, beyond the reach of the cost limit. Immutable and thread-safe; programs it compiles are too.
+ * of any size in one step, before the budget sees its size. Immutable and thread-safe; programs it compiles are too.
  */
 public final class CelEnvironment {
 
@@ -32,18 +32,12 @@ public final class CelEnvironment {
     public static final String CLUSTER = "cluster";
 
     private final Cel cel;
-    private final long costLimit;
 
-    /**
-     * @param costLimit evaluation steps one expression may take (each node visited, each
-     *                  comprehension iteration); past it the evaluation fails
-     */
-    public CelEnvironment(long costLimit) {
-        this.costLimit = costLimit;
+    /** Evaluation is bounded per request by a {@link Budget}, not by the environment. */
+    public CelEnvironment() {
         CelOptions options = CelOptions.current()
                 .enableHeterogeneousNumericComparisons(true)
                 .enableOptionalSyntax(true)
-                .comprehensionMaxIterations((int) Math.min(Integer.MAX_VALUE, costLimit))
                 .build();
         HarbormasterLibrary harbormaster = new HarbormasterLibrary();
         KubernetesLibrary kubernetes = new KubernetesLibrary();
@@ -66,10 +60,6 @@ public final class CelEnvironment {
                 .build();
     }
 
-    public long costLimit() {
-        return costLimit;
-    }
-
     /**
      * Parses and type-checks an expression.
      *
@@ -86,7 +76,7 @@ public final class CelEnvironment {
             if (resultType.kind() != CelKind.DYN && actual.kind() != CelKind.DYN && !actual.equals(resultType)) {
                 throw new CelCompileException("the expression must evaluate to " + resultType.name() + ", not " + actual.name());
             }
-            return new CelExpression(expression, cel.createProgram(ast), costLimit);
+            return new CelExpression(expression, cel.createProgram(ast));
         } catch (CelValidationException e) {
             throw new CelCompileException(e.getMessage());
         } catch (CelEvaluationException e) {

@@ -1,65 +1,63 @@
 package dev.harbormaster.cel;
 
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
+import dev.harbormaster.cluster.ClusterUnavailable;
 
-/** A compiled expression with its source text; evaluation is bounded by the cost limit. */
+/**
+ * A compiled expression with its source text. Every evaluation is charged to the request's
+ * {@link Budget}, and gives a {@link CelResult}: the exceptions of cel-java and of our functions stop
+ * here.
+ */
 public final class CelExpression {
 
     private final String source;
     private final CelRuntime.Program program;
-    private final long costLimit;
 
-    CelExpression(String source, CelRuntime.Program program, long costLimit) {
+    CelExpression(String source, CelRuntime.Program program) {
         this.source = source;
         this.program = program;
-        this.costLimit = costLimit;
     }
 
     public String source() {
         return source;
     }
 
-    /**
-     * Evaluates against the given variables.
-     *
-     * @throws CelEvaluationException when the expression fails or goes over the cost limit
-     */
-    public Object eval(CelVariableResolver variables) throws CelEvaluationException {
-        CostMeter meter = new CostMeter(costLimit);
-        try {
-            return program.trace(variables, meter);
-        } catch (CelEvaluationException e) {
-            if (meter.exceeded) {
-                throw new CelEvaluationException("cost limit exceeded: more than " + costLimit + " evaluation steps");
-            }
-            throw e;
+    /** Evaluates against the given variables, charging the budget; never throws for a failing expression. */
+    public CelResult eval(CelVariableResolver variables, Budget budget) {
+        String exhausted = budget.exhausted();
+        if (exhausted != null) {
+            return new CelResult.Failure(exhausted, CelResult.Failure.Kind.BOUND);
         }
+        Budget.Meter meter = budget.meter();
+        try {
+            return new CelResult.Value(program.trace(variables, meter));
+        } catch (Budget.Exceeded e) {
+            return new CelResult.Failure(e.getMessage(), CelResult.Failure.Kind.BOUND);
+        } catch (CelEvaluationException | RuntimeException e) {
+            return failure(e);
+        } catch (StackOverflowError e) {
+            // A deeply nested value or expression: the thread's stack is a bound too.
+            return new CelResult.Failure("too deeply nested to evaluate", CelResult.Failure.Kind.BOUND);
+        }
+    }
+
+    /** The innermost reason we know: a variable that failed, a cluster that could not answer, or CEL's own message. */
+    private static CelResult.Failure failure(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CelResult.Abort abort) {
+                return abort.failure();
+            }
+            if (cause instanceof ClusterUnavailable unavailable) {
+                return new CelResult.Failure(unavailable.getMessage(), CelResult.Failure.Kind.UNCHECKED);
+            }
+        }
+        return new CelResult.Failure(e.getMessage() == null ? "evaluation failed" : e.getMessage(), CelResult.Failure.Kind.ERROR);
     }
 
     @Override
     public String toString() {
         return source;
-    }
-
-    /** Counts evaluation steps; cel-java has no cost tracking of its own at run time. */
-    private static final class CostMeter implements CelEvaluationListener {
-        private final long limit;
-        private long steps;
-        private boolean exceeded;
-
-        CostMeter(long limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void callback(dev.cel.common.ast.CelExpr expr, Object result) {
-            if (++steps > limit) {
-                exceeded = true;
-                throw new IllegalStateException("cost limit exceeded");
-            }
-        }
     }
 }

@@ -7,12 +7,17 @@ import java.util.function.Predicate;
 
 /**
  * Kubernetes label selector semantics ({@code matchLabels} and {@code matchExpressions} with In,
- * NotIn, Exists, DoesNotExist). Hand-written: fabric8 ships the model but no matcher. An empty
- * selector selects everything, as in Kubernetes.
+ * NotIn, Exists, DoesNotExist), validated as apimachinery validates them: keys are qualified names,
+ * matchLabels values are label values, In and NotIn need values, Exists and DoesNotExist take none.
+ * Hand-written: fabric8 ships the model but no matcher. An empty selector selects everything.
  */
 public final class LabelSelectors {
 
     private static final Set<String> FIELDS = Set.of("matchLabels", "matchExpressions");
+    /** A label name or value: at most 63 characters, alphanumeric at both ends, '-', '_' and '.' inside. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+    /** A key's prefix: a DNS subdomain of at most 253 characters. */
+    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private LabelSelectors() {
     }
@@ -34,9 +39,19 @@ public final class LabelSelectors {
         if (map.get("matchLabels") instanceof Map<?, ?> matchLabels) {
             for (Map.Entry<?, ?> entry : matchLabels.entrySet()) {
                 Object key = entry.getKey();
-                String value = String.valueOf(entry.getValue());
+                checkKey(String.valueOf(key));
+                if (!(entry.getValue() instanceof String value) || !NAME.matcher(value).matches()) {
+                    throw new IllegalArgumentException("matchLabels[" + key + "]: " + entry.getValue()
+                            + " is not a label value (a string of at most 63 characters, alphanumeric at both ends, '-', '_' or '.' inside)");
+                }
                 result = result.and(labels -> value.equals(labels.get(key)));
             }
+        }
+        if (map.containsKey("matchLabels") && !(map.get("matchLabels") instanceof Map) && !CelJson.isNull(map.get("matchLabels"))) {
+            throw new IllegalArgumentException("matchLabels must be a map of label keys to values");
+        }
+        if (map.containsKey("matchExpressions") && !(map.get("matchExpressions") instanceof List) && !CelJson.isNull(map.get("matchExpressions"))) {
+            throw new IllegalArgumentException("matchExpressions must be a list");
         }
         if (map.get("matchExpressions") instanceof List<?> expressions) {
             for (Object expression : expressions) {
@@ -44,6 +59,19 @@ public final class LabelSelectors {
             }
         }
         return result;
+    }
+
+    /** A qualified name: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+    private static void checkKey(String key) {
+        int slash = key.indexOf('/');
+        String prefix = slash < 0 ? null : key.substring(0, slash);
+        String name = slash < 0 ? key : key.substring(slash + 1);
+        boolean valid = !name.isEmpty() && NAME.matcher(name).matches()
+                && (prefix == null || prefix.length() <= 253 && PREFIX.matcher(prefix).matches());
+        if (!valid) {
+            throw new IllegalArgumentException("'" + key + "' is not a label key (an optional DNS subdomain prefix and '/', "
+                    + "then at most 63 characters, alphanumeric at both ends, '-', '_' or '.' inside)");
+        }
     }
 
     public static boolean matches(Object selector, Object labels) {
@@ -54,10 +82,23 @@ public final class LabelSelectors {
         if (!(expression instanceof Map<?, ?> requirement) || !(requirement.get("key") instanceof String key)) {
             throw new IllegalArgumentException("a matchExpressions entry needs a key: " + expression);
         }
+        checkKey(key);
         List<String> values = requirement.get("values") instanceof List<?> list
                 ? list.stream().map(String::valueOf).toList()
                 : List.of();
         String operator = String.valueOf(requirement.get("operator"));
+        boolean takesValues = operator.equals("In") || operator.equals("NotIn");
+        if (takesValues && values.isEmpty()) {
+            throw new IllegalArgumentException("operator " + operator + " for key " + key + " needs at least one value");
+        }
+        if ((operator.equals("Exists") || operator.equals("DoesNotExist")) && !values.isEmpty()) {
+            throw new IllegalArgumentException("operator " + operator + " for key " + key + " takes no values, got " + values);
+        }
+        for (String value : values) {
+            if (!NAME.matcher(value).matches()) {
+                throw new IllegalArgumentException("value '" + value + "' for key " + key + " is not a label value");
+            }
+        }
         return switch (operator) {
             case "In" -> labels -> labels.containsKey(key) && values.contains(String.valueOf(labels.get(key)));
             case "NotIn" -> labels -> !labels.containsKey(key) || !values.contains(String.valueOf(labels.get(key)));

@@ -79,7 +79,7 @@ final class AuditCommand implements Callable<Integer> {
         errors.addAll(stateRead.errors());
 
         ClusterView cluster = offline ? ClusterView.OFFLINE : ManifestAudit.clusterOf(read.manifests(), stateRead.manifests());
-        List<ManifestAudit.ObjectReport> reports = new ManifestAudit(new Engine(engineMode), set)
+        List<ManifestAudit.ObjectReport> reports = new ManifestAudit(new Engine(engineMode, policies.limits()), set)
                 .audit(read.manifests(), oldRead.manifests(), cluster);
         ReportWriter.write(format, reports, errors, spec.commandLine().getOut());
         errors.forEach(error -> err.println("harbormaster audit: unusable input: " + error));

@@ -1,6 +1,7 @@
 package dev.harbormaster.cli;
 
 import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.cel.EvaluationLimits;
 import dev.harbormaster.policy.PolicyLoadException;
 import dev.harbormaster.policy.PolicyLoader;
 import dev.harbormaster.policy.PolicySet;
@@ -18,12 +19,17 @@ final class PolicyOptions {
             description = "Policy directory (repeatable). Default: the bundled default pack.")
     List<Path> directories = new ArrayList<>();
 
-    @Option(names = "--cost-limit", paramLabel = "STEPS", defaultValue = "1000000",
-            description = "Evaluation steps one expression may take (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cost-limit", paramLabel = "COST", defaultValue = "1000000",
+            description = "Cost one expression may take, as the server's harbormaster.cel.cost-limit (default: ${DEFAULT-VALUE}).")
     long costLimit;
 
     CelEnvironment cel() {
-        return new CelEnvironment(costLimit);
+        return new CelEnvironment();
+    }
+
+    /** The server's default bounds, with this run's per-expression limit. */
+    EvaluationLimits limits() {
+        return EvaluationLimits.withExpressionCost(costLimit);
     }
 
     List<PolicySource> sources() throws IOException {

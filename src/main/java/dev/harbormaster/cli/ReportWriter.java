@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harbormaster.audit.ManifestAudit.ObjectReport;
+import dev.harbormaster.engine.ActionPolicy;
 import dev.harbormaster.engine.PolicyResult;
 import dev.harbormaster.engine.PolicyResult.Outcome;
-import dev.harbormaster.policy.PolicySpec.Action;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -49,14 +49,7 @@ final class ReportWriter {
         List<PolicyResult> results = new ArrayList<>(report.mutation().results());
         results.addAll(report.validation().results());
         for (PolicyResult result : results) {
-            String action = switch (result.outcome()) {
-                case PASS, MUTATED -> null;
-                case VIOLATION -> result.actions().contains(Action.Deny) ? "Deny"
-                        : result.actions().contains(Action.Warn) ? "Warn" : "Audit";
-                case UNCHECKED -> "Warn";
-                case OPTED_OUT -> "Skip";
-                case ERROR_IGNORED -> "Error";
-            };
+            String action = ActionPolicy.conclude(result).label();
             if (action != null) {
                 findings.add(new Finding(result.policy(), action, result.message()));
             }

@@ -27,7 +27,7 @@ final class TestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<PolicyTestRunner.CaseResult> results;
         try {
-            results = new PolicyTestRunner(policies.cel()).run(policies.sources());
+            results = new PolicyTestRunner(policies.cel(), policies.limits()).run(policies.sources());
         } catch (IOException | PolicyLoadException e) {
             spec.commandLine().getErr().println("harbormaster test: " + e.getMessage());
             return 2;

@@ -40,10 +40,19 @@ public interface HarbormasterConfig {
         Duration reloadInterval();
     }
 
+    /** The bounds of evaluation (see {@link dev.harbormaster.cel.EvaluationLimits} for what they count). */
     interface Cel {
-        /** Evaluation steps one expression may take; past it the expression fails per failurePolicy. */
+        /** Cost one expression may take; past it the expression fails per failurePolicy. */
         @WithDefault("1000000")
         long costLimit();
+
+        /** Cost all expressions of all policies may take together for one request. */
+        @WithDefault("10000000")
+        long requestCostLimit();
+
+        /** Wall-clock time one request's evaluation may take (the chart's webhook timeout is 5 s). */
+        @WithDefault("2s")
+        Duration requestDeadline();
     }
 
     interface Admission {

@@ -1,9 +1,11 @@
 package dev.harbormaster.engine;
 
-import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
+import dev.harbormaster.cel.Budget;
 import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.cel.CelExpression;
 import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cel.CelResult;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.policy.CompiledPolicy;
 import java.util.AbstractMap;
@@ -14,9 +16,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The variables one policy's expressions see for one request. {@code variables} is lazy: each
- * variable is evaluated the first time an expression reads it, then kept, as in
- * ValidatingAdmissionPolicy.
+ * The variables one policy's expressions see for one request, and the request's budget they are
+ * charged to. {@code variables} is lazy: each variable is evaluated the first time an expression
+ * reads it, then kept (a failure too), as in ValidatingAdmissionPolicy.
  */
 final class Activation implements CelVariableResolver {
 
@@ -24,14 +26,21 @@ final class Activation implements CelVariableResolver {
     private final Object params;
     private final Map<String, Object> namespaceObject;
     private final ClusterView cluster;
+    private final Budget budget;
     private final LazyVariables variables;
 
-    Activation(AdmissionInput input, CompiledPolicy policy, Map<String, Object> namespaceObject, ClusterView cluster) {
+    Activation(AdmissionInput input, CompiledPolicy policy, Map<String, Object> namespaceObject, ClusterView cluster, Budget budget) {
         this.input = input;
         this.params = policy.params();
         this.namespaceObject = namespaceObject;
         this.cluster = cluster;
+        this.budget = budget;
         this.variables = new LazyVariables(policy.variables());
+    }
+
+    /** Evaluates one of the policy's expressions with these variables, charged to the request's budget. */
+    CelResult eval(CelExpression expression) {
+        return expression.eval(this, budget);
     }
 
     @Override
@@ -48,13 +57,6 @@ final class Activation implements CelVariableResolver {
         };
         // An absent object (DELETE has no object, CREATE no oldObject) reads as null, not as unknown.
         return Optional.of(value == null ? dev.cel.common.values.NullValue.NULL_VALUE : value);
-    }
-
-    /** A variable that failed; carried through CEL as an unchecked exception, reported with its name. */
-    static final class VariableFailure extends RuntimeException {
-        VariableFailure(String name, CelEvaluationException cause) {
-            super("variable '" + name + "': " + cause.getMessage(), cause);
-        }
     }
 
     private final class LazyVariables extends AbstractMap<String, Object> {
@@ -81,6 +83,12 @@ final class Activation implements CelVariableResolver {
             return indexOf(key) >= 0;
         }
 
+        /** Without evaluating anything: the budget charges a map by its size, and variables are read lazily. */
+        @Override
+        public int size() {
+            return declared.size();
+        }
+
         @Override
         public Object get(Object key) {
             int index = indexOf(key);
@@ -89,12 +97,20 @@ final class Activation implements CelVariableResolver {
             }
             if (values[index] == null) {
                 CompiledPolicy.Named variable = declared.get(index);
-                try {
-                    Object value = variable.expression().eval(Activation.this);
-                    values[index] = CelJson.isNull(value) ? dev.cel.common.values.NullValue.NULL_VALUE : value;
-                } catch (CelEvaluationException e) {
-                    throw new VariableFailure(variable.name(), e);
+                CelResult result = eval(variable.expression());
+                if (result instanceof CelResult.Value value) {
+                    values[index] = CelJson.isNull(value.value()) ? dev.cel.common.values.NullValue.NULL_VALUE : value.value();
+                } else {
+                    values[index] = ((CelResult.Failure) result).of(variable.name());
                 }
+            }
+            if (values[index] instanceof CelResult.Failure failure) {
+                // Out through cel-java's interpreter to the expression that read it (CelExpression unwraps
+                // it); a bound reached stops that expression at once too.
+                if (failure.kind() == CelResult.Failure.Kind.BOUND) {
+                    throw new Budget.Exceeded(failure.message());
+                }
+                throw new CelResult.Abort(failure);
             }
             return values[index];
         }

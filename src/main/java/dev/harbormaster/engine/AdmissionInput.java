@@ -35,7 +35,12 @@ public record AdmissionInput(
 
     /** Namespaced unless cluster-scoped: no namespace, or a Namespace itself (whose request names it). */
     public boolean namespaced() {
-        return !namespace.isEmpty() && !(resource.group().isEmpty() && resource.resource().equals("namespaces"));
+        return !namespace.isEmpty() && !isNamespace();
+    }
+
+    /** The request is about a Namespace (or one of its subresources): the one definition every part uses. */
+    public boolean isNamespace() {
+        return resource.group().isEmpty() && resource.resource().equals("namespaces");
     }
 
     @Override

@@ -4,9 +4,9 @@ import dev.harbormaster.policy.PolicySpec.Action;
 import java.util.Set;
 
 /**
- * What one policy said about one request.
+ * What one policy said about one request: a value, concluded by {@link ActionPolicy#conclude}.
  *
- * @param actions   the actions in force for this result (after server-wide audit mode)
+ * @param actions   the actions in force for this result (after server-wide audit mode and ratcheting)
  * @param reason    the Kubernetes status reason a denial carries (Invalid, Forbidden, …)
  * @param fieldPath the field the validation names, when it names one
  */
@@ -18,8 +18,10 @@ public record PolicyResult(String policy, Outcome outcome, Set<Action> actions, 
         PASS,
         /** A mutating policy changed the object. */
         MUTATED,
-        /** A validation was false, or an expression failed under failurePolicy Fail. */
+        /** A validation was false. */
         VIOLATION,
+        /** An expression failed or a bound was reached under failurePolicy Fail: acts as a violation, counted as an error. */
+        ERROR,
         /** An expression failed under failurePolicy Ignore: the request goes on, the error is counted. */
         ERROR_IGNORED,
         /** The object or its namespace opted out of the policy by annotation, with a reason: recorded, not enforced. */

@@ -10,6 +10,7 @@ import java.util.Set;
  * A ValidatingPolicy or MutatingPolicy ready to evaluate: every expression compiled once, for the
  * life of a snapshot. A validating policy has validations and audit annotations, a mutating one has
  * mutations; matching, conditions, variables and params work the same for both.
+ * {@code reinvocationPolicy} is a mutating policy's (Never for a validating one).
  */
 public record CompiledPolicy(
         String name,
@@ -25,14 +26,15 @@ public record CompiledPolicy(
         List<Named> mutations,
         Object params,
         boolean allowOptOut,
-        boolean ratchetOnUpdate) {
+        boolean ratchetOnUpdate,
+        MutatingPolicySpec.ReinvocationPolicy reinvocationPolicy) {
 
     public enum Kind { VALIDATING, MUTATING }
 
     /** The same policy reading other params: for policy tests that try a policy's settings. */
     public CompiledPolicy withParams(Object otherParams) {
         return new CompiledPolicy(name, kind, source, actions, failurePolicy, match, matchConditions, variables, validations,
-                auditAnnotations, mutations, otherParams, allowOptOut, ratchetOnUpdate);
+                auditAnnotations, mutations, otherParams, allowOptOut, ratchetOnUpdate, reinvocationPolicy);
     }
 
     /** The annotation (on the object, its pod template or its namespace) that opts out of a policy, with the reason as value. */

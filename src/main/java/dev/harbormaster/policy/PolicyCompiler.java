@@ -178,7 +178,8 @@ final class PolicyCompiler {
         return new CompiledPolicy(name, CompiledPolicy.Kind.VALIDATING, context.source, actions,
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
                 common.conditions(), common.variables(), validations, auditAnnotations, List.of(), common.params(),
-                Boolean.TRUE.equals(spec.allowOptOut()), Boolean.TRUE.equals(spec.ratchetOnUpdate()));
+                Boolean.TRUE.equals(spec.allowOptOut()), Boolean.TRUE.equals(spec.ratchetOnUpdate()),
+                MutatingPolicySpec.ReinvocationPolicy.Never);
     }
 
     private CompiledPolicy mutating(String name, MutatingPolicySpec spec, Context context) {
@@ -204,7 +205,8 @@ final class PolicyCompiler {
         return new CompiledPolicy(name, CompiledPolicy.Kind.MUTATING, context.source, Set.of(),
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
                 common.conditions(), common.variables(), List.of(), List.of(), mutations, common.params(),
-                Boolean.TRUE.equals(spec.allowOptOut()), false);
+                Boolean.TRUE.equals(spec.allowOptOut()), false,
+                spec.reinvocationPolicy() == null ? MutatingPolicySpec.ReinvocationPolicy.Never : spec.reinvocationPolicy());
     }
 
     private static Set<Action> actions(List<Action> listed, Context context) {
@@ -228,8 +230,13 @@ final class PolicyCompiler {
         if (constraints.resourceRules() == null || constraints.resourceRules().isEmpty()) {
             context.error(field + ".resourceRules", "needs at least one rule");
         }
-        if (constraints.matchPolicy() != null && !Set.of("Exact", "Equivalent").contains(constraints.matchPolicy())) {
-            context.error(field + ".matchPolicy", "'" + constraints.matchPolicy() + "' is not one of [Exact, Equivalent]");
+        if ("Equivalent".equals(constraints.matchPolicy())) {
+            // kube-apiserver would convert the object to the rule's version; a webhook gets it in the
+            // version the request used and cannot convert it, so the rule would read the wrong shape.
+            context.error(field + ".matchPolicy", "Equivalent is not supported: the webhook cannot convert objects between versions;"
+                    + " use Exact (the default here) and list every version the policy reads");
+        } else if (constraints.matchPolicy() != null && !"Exact".equals(constraints.matchPolicy())) {
+            context.error(field + ".matchPolicy", "'" + constraints.matchPolicy() + "' is not one of [Exact]");
         }
         return new MatchCriteria(
                 rules(constraints.resourceRules(), field + ".resourceRules", context),

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * <p>The first load is most of the start's time (compiling CEL), so it begins on a thread of its
  * own from the first {@link StartupEvent} observer and runs beside the rest of the start, which
  * waits for it in the last one. Not earlier: in a native executable the CDI container (and its
- * {@code @Initialized(ApplicationScoped.class)} event) comes up while the image is built, where
+ * initialised event for the application scope) comes up while the image is built, where
  * the run-time policy directory and limits are not yet known.
  */
 @ApplicationScoped
@@ -46,12 +46,12 @@ public class PolicyStore {
 
     @Inject
     PolicyStore(HarbormasterConfig config, MeterRegistry metrics) {
-        this(config.policies().dir(), config.cel().costLimit(), metrics);
+        this(config.policies().dir(), metrics);
     }
 
-    public PolicyStore(Optional<Path> directory, long costLimit, MeterRegistry metrics) {
+    public PolicyStore(Optional<Path> directory, MeterRegistry metrics) {
         this.directory = directory;
-        this.loader = new PolicyLoader(new CelEnvironment(costLimit));
+        this.loader = new PolicyLoader(new CelEnvironment());
         this.metrics = metrics;
         metrics.gauge("harbormaster.policies.loaded", current, ref -> ref.get() == null ? 0 : ref.get().size());
     }

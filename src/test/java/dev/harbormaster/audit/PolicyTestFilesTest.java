@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class PolicyTestFilesTest {
 
-    private static final PolicyTestRunner RUNNER = new PolicyTestRunner(new CelEnvironment(1_000_000));
+    private static final PolicyTestRunner RUNNER = new PolicyTestRunner(new CelEnvironment());
 
     @TestFactory
     Stream<DynamicTest> defaultPack() throws Exception {

@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.LintResult;
 import dev.cel.common.types.SimpleType;
 import dev.harbormaster.audit.ManifestInput;
+import dev.harbormaster.cel.Budget;
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CelExpression;
 import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.cel.CelResult;
+import dev.harbormaster.cel.EvaluationLimits;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.cluster.StaticClusterView;
 import dev.harbormaster.engine.AdmissionInput;
@@ -250,11 +253,13 @@ class ChartTest {
             JsonNode conditions = chart.one(kind).at("/webhooks/0/matchConditions");
             assertThat(conditions).hasSize(1);
             // Compiled and run by cel-java: the language kube-apiserver evaluates matchConditions in.
-            CelExpression condition = new CelEnvironment(1_000_000).compile(conditions.at("/0/expression").asText(), SimpleType.BOOL);
+            CelExpression condition = new CelEnvironment().compile(conditions.at("/0/expression").asText(), SimpleType.BOOL);
             assertThat(condition.eval(name -> name.equals("request")
-                    ? Optional.of(Map.of("userInfo", Map.of("username", serviceAccount))) : Optional.empty())).isEqualTo(false);
+                    ? Optional.of(Map.of("userInfo", Map.of("username", serviceAccount))) : Optional.empty(),
+                    Budget.start(EvaluationLimits.DEFAULT))).isEqualTo(new CelResult.Value(false));
             assertThat(condition.eval(name -> name.equals("request")
-                    ? Optional.of(Map.of("userInfo", Map.of("username", "kubernetes-admin"))) : Optional.empty())).isEqualTo(true);
+                    ? Optional.of(Map.of("userInfo", Map.of("username", "kubernetes-admin"))) : Optional.empty(),
+                    Budget.start(EvaluationLimits.DEFAULT))).isEqualTo(new CelResult.Value(true));
         }
     }
 
@@ -459,7 +464,7 @@ class ChartTest {
         assertThat(files).containsEntry("team-label.yaml", teamLabel);
         assertThat(files.keySet()).containsAll(files(Path.of("policies")).keySet());
         // What the server loads from the mounted ConfigMap: the pack and the team's policy together.
-        PolicySet loaded = new PolicyLoader(new CelEnvironment(1_000_000)).load(
+        PolicySet loaded = new PolicyLoader(new CelEnvironment()).load(
                 files.entrySet().stream().map(e -> new PolicySource(e.getKey(), e.getValue())).toList(), "chart");
         assertThat(loaded.validating().stream().map(p -> p.name())).contains("require-team-label", "require-probes");
 
@@ -588,7 +593,7 @@ class ChartTest {
         Map<String, Object> deployment = (Map<String, Object>) CelJson.fromJson(chart.one("Deployment"));
         @SuppressWarnings("unchecked")
         Map<String, Object> pdb = (Map<String, Object>) CelJson.fromJson(chart.one("PodDisruptionBudget"));
-        PolicySet pack = new PolicyLoader(new CelEnvironment(1_000_000)).load(PolicyLoader.readDirectory(Path.of("policies")), "pack");
+        PolicySet pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readDirectory(Path.of("policies")), "pack");
         Engine engine = new Engine(Engine.Mode.ENFORCE);
         // Helm applies the PodDisruptionBudget before the Deployment, so the cluster holds both.
         ClusterView cluster = new StaticClusterView(List.of(pdb, deployment), RenderedChart.KUBERNETES);

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.harbormaster.audit.ManifestInput;
 import dev.harbormaster.cel.CelEnvironment;
+import dev.harbormaster.cel.EvaluationLimits;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.engine.PolicyResult.Outcome;
 import dev.harbormaster.policy.PolicyLoader;
 import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicySource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +36,12 @@ class EngineTest {
                 reason: %s
             """;
 
-    private static PolicySet policies(long costLimit, String... documents) throws Exception {
-        return new PolicyLoader(new CelEnvironment(costLimit)).load(List.of(new PolicySource("test.yaml", String.join("---\n", documents))), "test");
+    private static PolicySet policies(String... documents) throws Exception {
+        return new PolicyLoader(new CelEnvironment()).load(List.of(new PolicySource("test.yaml", String.join("---\n", documents))), "test");
+    }
+
+    private static Engine engine(long expressionCost, long requestCost, Duration deadline) {
+        return new Engine(Engine.Mode.ENFORCE, new EvaluationLimits(expressionCost, requestCost, deadline));
     }
 
     private static String policy(String name, String action, String failurePolicy, String expression, String message, String reason) {
@@ -51,25 +57,26 @@ class EngineTest {
 
     @Test
     void aRunawayExpressionHitsTheCostLimitAndFailsOnlyItsPolicy() throws Exception {
-        PolicySet set = policies(10_000,
+        PolicySet set = policies(
                 policy("runaway", "Deny", "Fail", RUNAWAY, "never shown", "Invalid"),
                 policy("runaway-ignored", "Deny", "Ignore", RUNAWAY, "never shown", "Invalid"),
                 policy("cheap", "Deny", "Fail", "\"object.data.items.size() > 0\"", "empty", "Invalid"));
         List<Long> items = LongStream.range(0, 100).boxed().toList();
 
-        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("items", items)), set, ClusterView.OFFLINE);
+        Verdict verdict = engine(10_000, 1_000_000, Duration.ofSeconds(10)).evaluate(configMap(Map.of("items", items)), set, ClusterView.OFFLINE);
 
         assertThat(verdict.allowed()).isFalse();
         assertThat(verdict.results()).extracting(PolicyResult::policy, PolicyResult::outcome).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("cheap", Outcome.PASS),
-                org.assertj.core.groups.Tuple.tuple("runaway", Outcome.VIOLATION),
+                org.assertj.core.groups.Tuple.tuple("runaway", Outcome.ERROR),
                 org.assertj.core.groups.Tuple.tuple("runaway-ignored", Outcome.ERROR_IGNORED));
-        assertThat(verdict.denial().message()).contains("[runaway] validations[0] could not be evaluated: cost limit exceeded: more than 10000 evaluation steps");
+        assertThat(verdict.denial().message()).isEqualTo("[runaway] validations[0] could not be evaluated: cost limit exceeded: "
+                + "the expression took more than 10000 (harbormaster.cel.cost-limit) (failurePolicy: Fail)");
     }
 
     @Test
     void theDefaultCostLimitStopsACubicExpressionOverALargeList() throws Exception {
-        PolicySet set = policies(1_000_000, policy("runaway", "Deny", "Fail", RUNAWAY, "never shown", "Invalid"));
+        PolicySet set = policies(policy("runaway", "Deny", "Fail", RUNAWAY, "never shown", "Invalid"));
         List<Long> items = LongStream.range(0, 2_000).boxed().toList();
         long start = System.nanoTime();
 
@@ -82,7 +89,7 @@ class EngineTest {
 
     @Test
     void theDenialCarriesTheReasonAndCodeOfTheFirstDenyingPolicy() throws Exception {
-        PolicySet set = policies(1_000_000,
+        PolicySet set = policies(
                 policy("a-forbidden", "Deny", "Fail", "\"false\"", "first", "Forbidden"),
                 policy("b-too-large", "Deny", "Fail", "\"false\"", "second", "RequestEntityTooLarge"));
         Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.OFFLINE);
@@ -92,19 +99,19 @@ class EngineTest {
     @Test
     void warningsStayShortEnoughForKubectlAndMessagesStayOnOneLine() throws Exception {
         String longMessage = "x".repeat(400);
-        PolicySet set = policies(1_000_000,
+        PolicySet set = policies(
                 policy("long", "Warn", "Fail", "\"false\"", longMessage, "Invalid"),
                 policy("multiline", "Warn", "Fail", "\"false\"", "\"first line\\n  second line\"", "Invalid"));
         Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.OFFLINE);
         assertThat(verdict.allowed()).isTrue();
         assertThat(verdict.warnings()).hasSize(2);
-        assertThat(verdict.warnings().get(0)).hasSize(Engine.MAX_WARNING_LENGTH).startsWith("[long] xxx").endsWith("…");
+        assertThat(verdict.warnings().get(0)).hasSize(ActionPolicy.MAX_WARNING_LENGTH).startsWith("[long] xxx").endsWith("…");
         assertThat(verdict.warnings().get(1)).isEqualTo("[multiline] first line second line");
     }
 
     @Test
     void evaluationIsSafeFromManyThreadsAtOnce() throws Exception {
-        PolicySet set = policies(1_000_000, policy("needs-items", "Deny", "Fail", "\"object.data.items.size() > 1\"", "few", "Invalid"));
+        PolicySet set = policies(policy("needs-items", "Deny", "Fail", "\"object.data.items.size() > 1\"", "few", "Invalid"));
         Engine engine = new Engine(Engine.Mode.ENFORCE);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -32,7 +32,7 @@ class MutationAgreementTest {
 
     @TestFactory
     Stream<DynamicTest> everyPackTestObjectPassesTerminationBudgetOnceMutated() throws Exception {
-        PolicySet pack = new PolicyLoader(new CelEnvironment(1_000_000)).load(PolicyLoader.readDirectory(Path.of("policies")), "pack");
+        PolicySet pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readDirectory(Path.of("policies")), "pack");
         Engine engine = new Engine(Engine.Mode.ENFORCE);
         List<DynamicTest> tests = new ArrayList<>();
         for (Path file : PolicyLoader.readDirectory(Path.of("policies")).stream().map(s -> Path.of(s.name())).toList()) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyLoaderTest {
 
-    private final PolicyLoader loader = new PolicyLoader(new CelEnvironment(1_000_000));
+    private final PolicyLoader loader = new PolicyLoader(new CelEnvironment());
 
 
     private PolicyLoadException failure(String content) {

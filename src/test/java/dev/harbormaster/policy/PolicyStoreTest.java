@@ -16,7 +16,7 @@ class PolicyStoreTest {
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     private PolicyStore store(Path dir) {
-        return new PolicyStore(Optional.of(dir), 1_000_000, metrics);
+        return new PolicyStore(Optional.of(dir), metrics);
     }
 
     /** What the start does: the first load begins once the container is up, and the start waits for it. */

@@ -1,0 +1,113 @@
+package dev.harbormaster.cel;
+
+import dev.cel.common.ast.CelExpr;
+import dev.cel.runtime.CelEvaluationListener;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * What one request may still spend on CEL: one per request, shared by every expression of every
+ * policy, and not thread-safe (a request is evaluated on one thread). cel-java has no run-time cost
+ * tracking, so every evaluated node is charged here through its evaluation listener: 1 for the
+ * node, plus the size of a string, list or map it produced (so that a value that doubles is charged
+ * as it grows, as Kubernetes' cost model charges by size). A value past {@link #MAX_STRING_LENGTH}
+ * or {@link #MAX_COLLECTION_SIZE} fails at once, before it can double again.
+ */
+public final class Budget {
+
+    /** Characters one string value may hold: 1 Mi, a third of the largest object kube-apiserver sends. */
+    public static final int MAX_STRING_LENGTH = 1 << 20;
+    /** Entries one list or map value may hold. */
+    public static final int MAX_COLLECTION_SIZE = 100_000;
+    /** Characters (or entries) that cost one unit: Kubernetes charges 0.1 per character of a string operation. */
+    private static final int SIZE_PER_UNIT = 10;
+    /** How many nodes between two looks at the clock. */
+    private static final int CLOCK_EVERY = 256;
+
+    private final EvaluationLimits limits;
+    private final long deadline;
+    private long spent;
+
+    private Budget(EvaluationLimits limits, long startNanos) {
+        this.limits = limits;
+        this.deadline = startNanos + limits.deadline().toNanos();
+    }
+
+    /** A budget for a request that starts now. */
+    public static Budget start(EvaluationLimits limits) {
+        return new Budget(limits, System.nanoTime());
+    }
+
+    public long spent() {
+        return spent;
+    }
+
+    /** Why no more expression may run for this request, or null while it may. */
+    String exhausted() {
+        if (spent >= limits.requestCost()) {
+            return "request cost limit exceeded: the request's policies took more than " + limits.requestCost() + " (harbormaster.cel.request-cost-limit)";
+        }
+        if (System.nanoTime() - deadline > 0) {
+            return "deadline exceeded: the request's policies took more than " + limits.deadline().toMillis() + " ms (harbormaster.cel.request-deadline)";
+        }
+        return null;
+    }
+
+    /** A meter for one expression's evaluation, charging this budget. */
+    Meter meter() {
+        return new Meter();
+    }
+
+    /**
+     * Thrown inside cel-java's interpreter to stop it at once. An Error, not an exception, on purpose:
+     * CEL absorbs an exception inside {@code &&}, {@code ||} and the comprehension macros (an error
+     * in one element does not decide {@code all()}), so a runaway loop would go on to its end, one
+     * aborted element at a time. The interpreter does not catch Errors; {@link CelExpression} does.
+     */
+    public static final class Exceeded extends Error {
+        public Exceeded(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    final class Meter implements CelEvaluationListener {
+        private long expressionSpent;
+        private int nodes;
+        @Override
+        public void callback(CelExpr expr, Object result) {
+            long cost = 1 + size(result) / SIZE_PER_UNIT;
+            nodes++;
+            expressionSpent += cost;
+            spent += cost;
+            if (expressionSpent > limits.expressionCost()) {
+                stop("cost limit exceeded: the expression took more than " + limits.expressionCost() + " (harbormaster.cel.cost-limit)");
+            }
+            if (spent > limits.requestCost()) {
+                stop("request cost limit exceeded: the request's policies took more than " + limits.requestCost()
+                        + " (harbormaster.cel.request-cost-limit)");
+            }
+            if (nodes % CLOCK_EVERY == 0 && System.nanoTime() - deadline > 0) {
+                stop("deadline exceeded: the request's policies took more than " + limits.deadline().toMillis()
+                        + " ms (harbormaster.cel.request-deadline)");
+            }
+        }
+
+        private long size(Object value) {
+            if (value instanceof String text) {
+                if (text.length() > MAX_STRING_LENGTH) {
+                    stop("size limit exceeded: a string of " + text.length() + " characters, over " + MAX_STRING_LENGTH);
+                }
+                return text.length();
+            }
+            int entries = value instanceof Collection<?> list ? list.size() : value instanceof Map<?, ?> map ? map.size() : 0;
+            if (entries > MAX_COLLECTION_SIZE) {
+                stop("size limit exceeded: a list or map of " + entries + " entries, over " + MAX_COLLECTION_SIZE);
+            }
+            return entries;
+        }
+
+        private void stop(String reason) {
+            throw new Exceeded(reason);
+        }
+    }
+}
