@@ -65,7 +65,11 @@ final class Mutator {
                 apply(policy);
             }
         }
-        evaluation.results.addAll(results.values());
+        for (CompiledPolicy policy : policies) {
+            if (results.containsKey(policy.name())) {
+                evaluation.results.add(results.get(policy.name()));
+            }
+        }
         if (!mutatedBy.isEmpty()) {
             ArrayNode record = recordMutation();
             current = JsonPatch.apply(record, current);

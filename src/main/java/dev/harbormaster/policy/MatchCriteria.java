@@ -75,16 +75,17 @@ public record MatchCriteria(
             return allowed.contains("*") || allowed.contains(value);
         }
 
-        /** {@code pods} is the main resource only, {@code pods/*} its subresources, {@code *}/{@code *&#47;*} all. */
+        /**
+         * As kube-apiserver: {@code pods} is the main resource only, {@code pods/status} that
+         * subresource, {@code pods/*} the resource and all its subresources, {@code *} every main
+         * resource and {@code *}{@code /*} everything.
+         */
         private static boolean matchesResource(String pattern, Request request) {
             int slash = pattern.indexOf('/');
             String resource = slash < 0 ? pattern : pattern.substring(0, slash);
             String subResource = slash < 0 ? "" : pattern.substring(slash + 1);
-            boolean resourceMatches = resource.equals("*") || resource.equals(request.resource());
-            if (request.subResource().isEmpty()) {
-                return resourceMatches && slash < 0;
-            }
-            return resourceMatches && (subResource.equals("*") || subResource.equals(request.subResource()));
+            return (resource.equals("*") || resource.equals(request.resource()))
+                    && (subResource.equals("*") || subResource.equals(request.subResource()));
         }
     }
 }

@@ -80,7 +80,8 @@ class EngineTest {
         List<Long> items = LongStream.range(0, 2_000).boxed().toList();
         long start = System.nanoTime();
 
-        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("items", items)), set, ClusterView.OFFLINE);
+        Verdict verdict = engine(EvaluationLimits.DEFAULT.expressionCost(), EvaluationLimits.DEFAULT.requestCost(), Duration.ofMinutes(1))
+                .evaluate(configMap(Map.of("items", items)), set, ClusterView.OFFLINE);
 
         assertThat(verdict.denial().message()).contains("cost limit exceeded");
         // 2,000³ steps would take hours; the limit ends it after a million (generous bound: shared CI machine).
@@ -107,6 +108,50 @@ class EngineTest {
         assertThat(verdict.warnings()).hasSize(2);
         assertThat(verdict.warnings().get(0)).hasSize(ActionPolicy.MAX_WARNING_LENGTH).startsWith("[long] xxx").endsWith("…");
         assertThat(verdict.warnings().get(1)).isEqualTo("[multiline] first line second line");
+    }
+
+    /** Copies the team label into data.KEY once it is there; a later policy sets the label. */
+    private static String copyTeam(String name, String key, String reinvocation) {
+        return """
+                apiVersion: harbormaster.dev/v1alpha1
+                kind: MutatingPolicy
+                metadata: {name: %s}
+                spec:
+                  reinvocationPolicy: %s
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
+                  matchConditions:
+                  - {name: labelled, expression: "object.metadata.?labels[?'team'].hasValue() && !has(object.data.%s)"}
+                  mutations:
+                  - patchType: JSONPatch
+                    jsonPatch: {expression: "[{'op': 'add', 'path': '/data/%s', 'value': object.metadata.labels.team}]"}
+                """.formatted(name, reinvocation, key, key);
+    }
+
+    @Test
+    void onlyIfNeededPoliciesRunAgainAfterALaterChange() throws Exception {
+        String label = """
+                apiVersion: harbormaster.dev/v1alpha1
+                kind: MutatingPolicy
+                metadata: {name: b-label}
+                spec:
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
+                  mutations:
+                  - patchType: JSONPatch
+                    jsonPatch: {expression: "has(object.metadata.labels) ? [] : [{'op': 'add', 'path': '/metadata/labels', 'value': {'team': 'platform'}}]"}
+                """;
+        PolicySet set = policies(copyTeam("a-if-needed", "team", "IfNeeded"), copyTeam("a-never", "owner", "Never"), label);
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).mutate(configMap(Map.of("k", "v")), set, ClusterView.OFFLINE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) verdict.mutatedObject().get("data");
+        assertThat(data).containsEntry("team", "platform").doesNotContainKey("owner");
+        // a-never's condition did not hold when it ran, and it does not run again: no result of its own.
+        assertThat(verdict.results()).extracting(PolicyResult::policy, PolicyResult::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a-if-needed", Outcome.MUTATED),
+                org.assertj.core.groups.Tuple.tuple("b-label", Outcome.MUTATED));
     }
 
     @Test

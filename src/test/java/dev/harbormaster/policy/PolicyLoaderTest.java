@@ -94,6 +94,17 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void matchPolicyEquivalentIsRefusedWithTheReason() {
+        String policy = TestPolicies.validating("equivalent", "true").replace("    resourceRules:", "    matchPolicy: Equivalent\n    resourceRules:");
+        PolicyLoadException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyLoadException.class,
+                () -> loader.load(List.of(new PolicySource("e.yaml", policy)), "test"));
+        assertThat(e.errors()).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("spec.matchConstraints.matchPolicy");
+            assertThat(error.message()).contains("Equivalent is not supported").contains("cannot convert objects between versions");
+        });
+    }
+
+    @Test
     void invalidYamlIsReportedWithItsLine() {
         PolicyLoadException e = failure(validating("ok", "true") + "---\nkind: [unclosed\n");
         assertThat(e.errors()).singleElement().satisfies(error -> {
