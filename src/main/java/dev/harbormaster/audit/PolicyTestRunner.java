@@ -80,7 +80,8 @@ public final class PolicyTestRunner {
     }
 
     /** One case's outcome; {@code failures} says what differed from what was expected. */
-    public record CaseResult(String file, String test, String name, List<String> failures) {
+    /** @param warnings the admission warnings the case produced, as kube-apiserver would receive them */
+    public record CaseResult(String file, String test, String name, List<String> failures, List<String> warnings) {
         public boolean passed() {
             return failures.isEmpty();
         }
@@ -124,6 +125,7 @@ public final class PolicyTestRunner {
         Engine engine = new Engine(spec.mode() == null ? Engine.Mode.ENFORCE : spec.mode());
         for (Case testCase : spec.cases()) {
             List<String> failures = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
             if (selected.isEmpty()) {
                 failures.add("policies " + spec.policies() + " are not all loaded; loaded: "
                         + java.util.stream.Stream.concat(all.validating().stream(), all.mutating().stream()).map(CompiledPolicy::name).toList());
@@ -131,12 +133,12 @@ public final class PolicyTestRunner {
                 try {
                     AdmissionInput input = input(testCase);
                     PolicySet policies = withParams(selected.get(), testCase.params());
-                    run(engine, input, policies, clusterView(testCase, input.namespace()), testCase.expect(), failures);
+                    run(engine, input, policies, clusterView(testCase, input.namespace()), testCase.expect(), failures, warnings);
                 } catch (IllegalArgumentException | IOException e) {
                     failures.add("unusable case: " + e.getMessage());
                 }
             }
-            results.add(new CaseResult(file, document.name(), testCase.name(), failures));
+            results.add(new CaseResult(file, document.name(), testCase.name(), failures, List.copyOf(warnings)));
         }
     }
 
@@ -145,10 +147,12 @@ public final class PolicyTestRunner {
      * mutation is also checked to be idempotent, since the API server may call the webhook again.
      */
     private static void run(Engine engine, AdmissionInput input, PolicySet policies, ClusterView cluster, Expect expect,
-                            List<String> failures) {
+                            List<String> failures, List<String> warnings) {
         Verdict mutation = engine.mutate(input, policies, cluster);
         AdmissionInput mutated = mutation.mutatedObject() == null ? input : input.withObject(mutation.mutatedObject());
         Verdict validation = engine.evaluate(mutated, policies, cluster);
+        warnings.addAll(mutation.warnings());
+        warnings.addAll(validation.warnings());
         if (mutation.mutatedObject() != null) {
             Verdict again = engine.mutate(mutated, policies, cluster);
             if (again.patch() != null) {

@@ -241,7 +241,7 @@ public class Engine {
                 String message = message(check, activation);
                 if (policy.ratchetOnUpdate() && message.equals(messageBefore(check, policy, input, namespaceObject, cluster))) {
                     decision.add(new PolicyResult(policy.name(), Outcome.VIOLATION, ratcheted(actions),
-                            "not blocking this update, the object broke this rule the same way before it: " + message,
+                            "not blocking this update (broken as before): " + message,
                             check.reason(), check.fieldPath()));
                     continue;
                 }
