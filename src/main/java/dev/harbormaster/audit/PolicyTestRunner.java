@@ -89,7 +89,8 @@ public final class PolicyTestRunner {
     }
 
     /** One case's outcome; {@code failures} says what differed from what was expected. */
-    public record CaseResult(String file, String test, String name, List<String> failures) {
+    /** @param warnings the admission warnings the case produced, as kube-apiserver would receive them */
+    public record CaseResult(String file, String test, String name, List<String> failures, List<String> warnings) {
         public boolean passed() {
             return failures.isEmpty();
         }
@@ -133,6 +134,7 @@ public final class PolicyTestRunner {
         Engine engine = new Engine(spec.mode() == null ? Engine.Mode.ENFORCE : spec.mode(), limits);
         for (Case testCase : spec.cases()) {
             List<String> failures = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
             if (selected.isEmpty()) {
                 failures.add("policies " + spec.policies() + " are not all loaded; loaded: "
                         + java.util.stream.Stream.concat(all.validating().stream(), all.mutating().stream()).map(CompiledPolicy::name).toList());
@@ -140,12 +142,12 @@ public final class PolicyTestRunner {
                 try {
                     AdmissionInput input = input(testCase);
                     PolicySet policies = withParams(selected.get(), testCase.params());
-                    run(engine, input, policies, clusterView(testCase, input.namespace()), testCase.expect(), failures);
+                    run(engine, input, policies, clusterView(testCase, input.namespace()), testCase.expect(), failures, warnings);
                 } catch (IllegalArgumentException | IOException e) {
                     failures.add("unusable case: " + e.getMessage());
                 }
             }
-            results.add(new CaseResult(file, document.name(), testCase.name(), failures));
+            results.add(new CaseResult(file, document.name(), testCase.name(), failures, List.copyOf(warnings)));
         }
     }
 
@@ -154,8 +156,10 @@ public final class PolicyTestRunner {
      * mutation is also checked to be idempotent, since the API server may call the webhook again.
      */
     private static void run(Engine engine, AdmissionInput input, PolicySet policies, ClusterView cluster, Expect expect,
-                            List<String> failures) {
+                            List<String> failures, List<String> warnings) {
         Admission admission = engine.admit(input, policies, cluster);
+        warnings.addAll(admission.mutation().warnings());
+        warnings.addAll(admission.validation().warnings());
         if (admission.mutation().mutatedObject() != null) {
             Verdict again = engine.mutate(admission.mutated(), policies, cluster);
             if (again.patch() != null) {

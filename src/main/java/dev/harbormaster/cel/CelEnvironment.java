@@ -9,16 +9,19 @@ import dev.cel.common.types.CelKind;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.extensions.CelExtensions;
+import dev.cel.extensions.CelListsExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 
 /**
  * The one CEL environment every policy expression is compiled in: the admission variables, the
  * cel-java extensions (strings, sets, optional, two-variable comprehensions such as
- * {@code list.transformList(i, v, …)}) and the Kubernetes and Harbormaster
- * libraries. cel-java's lists extension is left out: its {@code lists.range(n)} allocates a list
- * of any size in one step, before the budget sees its size. Immutable and thread-safe; programs it compiles are too.
+ * {@code list.transformList(i, v, …)}, lists, {@code cel.bind}, base64, math) and the Kubernetes and
+ * Harbormaster libraries. {@code lists.range(n)} is left out: it allocates a list of any size in one
+ * step, before the budget sees its size. Immutable and thread-safe; programs it compiles are too.
  */
 public final class CelEnvironment {
 
@@ -41,6 +44,13 @@ public final class CelEnvironment {
                 .build();
         HarbormasterLibrary harbormaster = new HarbormasterLibrary();
         KubernetesLibrary kubernetes = new KubernetesLibrary();
+        KubernetesValueLibrary values = new KubernetesValueLibrary();
+        // The lists functions but range (see the class comment) and sortBy (its macro does not
+        // expand in cel-java 0.14 here: "undeclared reference to 'sortBy'").
+        var lists = CelExtensions.lists(CelListsExtensions.Function.SLICE, CelListsExtensions.Function.FLATTEN,
+                CelListsExtensions.Function.DISTINCT, CelListsExtensions.Function.REVERSE, CelListsExtensions.Function.SORT);
+        var math = CelExtensions.math(options);
+        var encoders = CelExtensions.encoders(options);
         this.cel = CelFactory.standardCelBuilder()
                 .setOptions(options)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -52,12 +62,25 @@ public final class CelEnvironment {
                 .addVar(VARIABLES, MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .addVar(CLUSTER, HarbormasterLibrary.CLUSTER)
                 .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
-                        CelExtensions.comprehensions(),
-                        harbormaster, kubernetes)
+                        CelExtensions.comprehensions(), lists, CelExtensions.bindings(), math, encoders,
+                        harbormaster, kubernetes, values)
                 .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
-                        CelExtensions.comprehensions(),
-                        harbormaster, kubernetes)
+                        CelExtensions.comprehensions(), lists, math, encoders,
+                        harbormaster, kubernetes, values)
                 .build();
+    }
+
+    /** Kubernetes' authorizer asks kube-apiserver's authorizer, which a webhook cannot reach on the request path. */
+    static final String AUTHORIZER_REFUSED = "'authorizer' is not available: a webhook cannot honour authorizer checks "
+            + "(they need kube-apiserver's authorizer for the requesting user); check request.userInfo instead, "
+            + "or use a ValidatingAdmissionPolicy in the cluster for this rule";
+
+    private static void refuseAuthorizer(CelAbstractSyntaxTree parsed) throws CelCompileException {
+        boolean uses = CelNavigableAst.fromAst(parsed).getRoot().allNodes()
+                .anyMatch(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT && node.expr().ident().name().equals("authorizer"));
+        if (uses) {
+            throw new CelCompileException(AUTHORIZER_REFUSED);
+        }
     }
 
     /**
@@ -71,6 +94,7 @@ public final class CelEnvironment {
             throw new CelCompileException("the expression is empty");
         }
         try {
+            refuseAuthorizer(cel.parse(expression).getAst());
             CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
             CelType actual = ast.getResultType();
             if (resultType.kind() != CelKind.DYN && actual.kind() != CelKind.DYN && !actual.equals(resultType)) {
