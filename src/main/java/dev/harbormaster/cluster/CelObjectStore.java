@@ -8,23 +8,20 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * An informer's store that keeps each object trimmed to what policies read, and also as the maps
- * CEL evaluates, indexed by namespace: a request reads the ready-made maps, never converts on the
- * request path, and a large cluster's Deployments do not sit in memory whole.
+ * An informer's store that keeps each object as the maps CEL evaluates, trimmed to what policies
+ * read ({@link ClusterObjects}), indexed by namespace: a request reads the ready-made maps and never
+ * converts on the request path. The informer keeps its own typed copy, without managed fields.
  */
 final class CelObjectStore<T extends HasMetadata> implements ItemStore<T> {
 
-    private final UnaryOperator<T> trim;
     private final KubernetesSerialization serialization;
     private final Map<String, T> items = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Map<String, Object>>> byNamespace = new ConcurrentHashMap<>();
 
-    CelObjectStore(UnaryOperator<T> trim, KubernetesSerialization serialization) {
-        this.trim = trim;
+    CelObjectStore(KubernetesSerialization serialization) {
         this.serialization = serialization;
     }
 
@@ -46,11 +43,13 @@ final class CelObjectStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T put(String key, T object) {
-        T trimmed = trim.apply(object);
-        byNamespace.computeIfAbsent(namespaceOf(trimmed), ns -> new ConcurrentHashMap<>())
-                .put(trimmed.getMetadata().getName(), toCel(trimmed));
-        return items.put(key, trimmed);
+        byNamespace.computeIfAbsent(namespaceOf(object), ns -> new ConcurrentHashMap<>())
+                .put(object.getMetadata().getName(), ClusterObjects.trimmed(toCel(object)));
+        // The informer's own copy: its managed fields are often most of its size, and nothing reads them.
+        object.getMetadata().setManagedFields(null);
+        return items.put(key, object);
     }
+
 
     @Override
     public T remove(String key) {

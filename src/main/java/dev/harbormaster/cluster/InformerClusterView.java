@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,35 +42,15 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
             LOG.warnf("cannot read the API server version (mutations assume a current one): %s", error.getMessage());
             return null;
         });
-        namespaces = start("namespaces", client.namespaces().runnableInformer(0), client, InformerClusterView::withoutNoise);
-        pdbs = start("poddisruptionbudgets", client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0),
-                client, InformerClusterView::withoutNoise);
-        hpas = start("horizontalpodautoscalers", client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().runnableInformer(0),
-                client, InformerClusterView::withoutNoise);
-        deployments = start("deployments", client.apps().deployments().inAnyNamespace().runnableInformer(0), client, d -> {
-            withoutNoise(d);
-            d.setStatus(null);
-            if (d.getSpec() != null && d.getSpec().getTemplate() != null) {
-                d.getSpec().getTemplate().setSpec(null);
-            }
-            return d;
-        });
-        statefulSets = start("statefulsets", client.apps().statefulSets().inAnyNamespace().runnableInformer(0), client, s -> {
-            withoutNoise(s);
-            s.setStatus(null);
-            if (s.getSpec() != null) {
-                s.getSpec().setVolumeClaimTemplates(null);
-                if (s.getSpec().getTemplate() != null) {
-                    s.getSpec().getTemplate().setSpec(null);
-                }
-            }
-            return s;
-        });
+        namespaces = start("namespaces", client.namespaces().runnableInformer(0), client);
+        pdbs = start("poddisruptionbudgets", client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0), client);
+        hpas = start("horizontalpodautoscalers", client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().runnableInformer(0), client);
+        deployments = start("deployments", client.apps().deployments().inAnyNamespace().runnableInformer(0), client);
+        statefulSets = start("statefulsets", client.apps().statefulSets().inAnyNamespace().runnableInformer(0), client);
     }
 
-    private <T extends HasMetadata> CelObjectStore<T> start(String resource, SharedIndexInformer<T> informer,
-                                                            KubernetesClient client, UnaryOperator<T> trim) {
-        CelObjectStore<T> store = new CelObjectStore<>(trim, client.getKubernetesSerialization());
+    private <T extends HasMetadata> CelObjectStore<T> start(String resource, SharedIndexInformer<T> informer, KubernetesClient client) {
+        CelObjectStore<T> store = new CelObjectStore<>(client.getKubernetesSerialization());
         informer.itemStore(store);
         informer.start().whenComplete((ignored, error) -> {
             if (error != null) {
@@ -82,15 +61,6 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         });
         informers.put(resource, informer);
         return store;
-    }
-
-    /** Managed fields and the last-applied annotation are most of an object's size and no policy reads them. */
-    private static <T extends HasMetadata> T withoutNoise(T object) {
-        object.getMetadata().setManagedFields(null);
-        if (object.getMetadata().getAnnotations() != null) {
-            object.getMetadata().getAnnotations().remove("kubectl.kubernetes.io/last-applied-configuration");
-        }
-        return object;
     }
 
     /** Sync state per resource, for readiness and metrics. */

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * A cluster described by a fixed list of objects (Namespaces, PodDisruptionBudgets,
  * HorizontalPodAutoscalers, Deployments, StatefulSets): for policy tests and offline audits that
- * are given the cluster's state. Objects of other kinds are ignored.
+ * are given the cluster's state. Objects of other kinds are ignored; the others are trimmed as the
+ * informers trim them ({@link ClusterObjects}), so a rule sees the same fields here as in the server.
  */
 public final class StaticClusterView implements ClusterView {
 
@@ -17,7 +18,8 @@ public final class StaticClusterView implements ClusterView {
 
     /** @param serverVersion {@code major.minor}, or null when not known */
     public StaticClusterView(List<Map<String, Object>> objects, String serverVersion) {
-        this.objects = List.copyOf(objects);
+        this.objects = objects.stream().filter(o -> ClusterObjects.KINDS.contains(String.valueOf(o.get("kind"))))
+                .map(ClusterObjects::trimmed).toList();
         this.serverVersion = serverVersion;
     }
 

@@ -105,6 +105,21 @@ class BackgroundAuditTest {
         assertThat(report("shop")).isNull();
     }
 
+    /** A rule that denies only on UPDATE (require-pdb) reports the existing workload that breaks it. */
+    @Test
+    void anExistingWorkloadWithoutAPdbFailsRequirePdb() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ha").endMetadata().build()).create();
+        Deployment replicated = new DeploymentBuilder(deployment("ha", "replicated", "app:1.0", true))
+                .editSpec().withReplicas(3).endSpec().build();
+        client.apps().deployments().inNamespace("ha").resource(replicated).create();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> cluster.unavailable().isEmpty()
+                && cluster.workloads("ha").size() == 1);
+
+        audit(1000).runCycle();
+
+        assertThat(failing(report("ha"), "replicated")).contains("require-pdb");
+    }
+
     @Test
     void aCycleStopsAtItsBudgetAndTheNextCarriesOn() {
         for (String namespace : List.of("team-a", "team-b")) {

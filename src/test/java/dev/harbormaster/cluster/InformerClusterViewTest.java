@@ -116,6 +116,66 @@ class InformerClusterViewTest {
         assertThat(warnings("statefulset-create")).noneSatisfy(w -> assertThat(w).contains("require-pdb"));
     }
 
+    /**
+     * One policy set over the informers and over a static view of the same objects gives the same
+     * verdicts: both trim what policies see the same way (a rule reading a cached workload's pod
+     * spec sees it in neither).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theInformersAndAStaticViewOfTheSameObjectsGiveTheSameVerdicts() throws Exception {
+        var deployment = new DeploymentBuilder()
+                .withNewMetadata().withName("api").withNamespace("views").addToLabels("app", "api").endMetadata()
+                .withNewSpec().withReplicas(3).withNewSelector().addToMatchLabels("app", "api").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "api").endMetadata()
+                .withNewSpec().addNewContainer().withName("api").withImage("api:1").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+        var namespace = new NamespaceBuilder().withNewMetadata().withName("views").addToLabels("env", "prod").endMetadata().build();
+        var budget = pdb("views", "api", "api", 1);
+        client.namespaces().resource(namespace).create();
+        client.apps().deployments().inNamespace("views").resource(deployment).create();
+        client.policy().v1().podDisruptionBudget().inNamespace("views").resource(budget).create();
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.workloads("views").size() == 1
+                && view.podDisruptionBudgets("views").size() == 1 && view.namespace("views").isPresent());
+
+        var serialization = client.getKubernetesSerialization();
+        List<Map<String, Object>> objects = java.util.stream.Stream.of(namespace, deployment, budget)
+                .map(o -> (Map<String, Object>) dev.harbormaster.cel.CelJson.parse(serialization.asJson(o))).toList();
+        ClusterView offline = new StaticClusterView(objects, null);
+        String readsCluster = """
+                apiVersion: harbormaster.dev/v1alpha1
+                kind: ValidatingPolicy
+                metadata: {name: reads-cluster}
+                spec:
+                  validationActions: [Warn]
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+                  validations:
+                  - expression: "cluster.workloads(object.metadata.namespace).all(w, !has(w.spec.template.spec) && has(w.spec.selector))"
+                    message: a cached workload shows more or less than the disruption rules read
+                  - expression: "namespaceObject.metadata.labels.env == 'prod'"
+                    message: the namespace's labels are not seen
+                """;
+        List<dev.harbormaster.policy.PolicySource> sources = new java.util.ArrayList<>(dev.harbormaster.policy.PolicyLoader.readBundled());
+        sources.add(new dev.harbormaster.policy.PolicySource("reads-cluster.yaml", readsCluster));
+        var policies = new dev.harbormaster.policy.PolicyLoader(new dev.harbormaster.cel.CelEnvironment()).load(sources, "test");
+        Map<String, Object> web = (Map<String, Object>) dev.harbormaster.cel.CelJson.parse(serialization.asJson(new DeploymentBuilder(deployment)
+                .editMetadata().withName("web").endMetadata().build()));
+        var input = dev.harbormaster.audit.ManifestInput.of("CREATE", web, null, "views", null, false);
+        var engine = new dev.harbormaster.engine.Engine(dev.harbormaster.engine.Engine.Mode.ENFORCE);
+
+        var fromInformers = engine.admit(input, policies, view);
+        var fromFiles = engine.admit(input, policies, offline);
+
+        assertThat(fromInformers.validation().results()).isEqualTo(fromFiles.validation().results());
+        assertThat(fromInformers.mutation().results()).isEqualTo(fromFiles.mutation().results());
+        assertThat(fromInformers.validation().results()).anySatisfy(r -> {
+            assertThat(r.policy()).isEqualTo("reads-cluster");
+            assertThat(r.outcome()).isEqualTo(dev.harbormaster.engine.PolicyResult.Outcome.PASS);
+        });
+    }
+
     @Test
     void readinessShowsTheCacheState() {
         RestAssured.given().baseUri("http://localhost:" + management.getPort()).get("/q/health/ready").then().statusCode(200)
