@@ -58,8 +58,12 @@ public final class PolicyTestRunner {
      * Namespaces); without it and without {@code namespaceLabels} the case runs offline, as with no
      * cluster connection. {@code serverVersion} ({@code 1.29}) is the API server's version the
      * case assumes. {@code params} are merged over the params of every policy under test.
+     * {@code subResource} ({@code scale}, {@code status}) makes the case a request on that
+     * subresource, with {@code resource} naming the resource when the object's kind does not
+     * ({@code kubectl scale} sends an autoscaling/v1 Scale to {@code apps/v1 deployments/scale}).
      */
-    public record Case(String name, String operation, String namespace, Map<String, String> namespaceLabels,
+    public record Case(String name, String operation, String subResource, AdmissionInput.Resource resource,
+                       String namespace, Map<String, String> namespaceLabels,
                        List<JsonNode> cluster, String serverVersion, JsonNode params, boolean dryRun, JsonNode object, JsonNode oldObject,
                        JsonNode userInfo, Expect expect) {
     }
@@ -193,8 +197,12 @@ public final class PolicyTestRunner {
 
     private static AdmissionInput input(Case testCase) throws IOException {
         String operation = testCase.operation() == null ? "CREATE" : testCase.operation();
-        return ManifestInput.of(operation, toMap(testCase.object()), toMap(testCase.oldObject()),
+        AdmissionInput input = ManifestInput.of(operation, toMap(testCase.object()), toMap(testCase.oldObject()),
                 testCase.namespace() == null ? "default" : testCase.namespace(), toMap(testCase.userInfo()), testCase.dryRun());
+        if (testCase.subResource() == null && testCase.resource() == null) {
+            return input;
+        }
+        return ManifestInput.onResource(input, testCase.resource(), testCase.subResource() == null ? "" : testCase.subResource());
     }
 
     private static ClusterView clusterView(Case testCase, String namespace) throws IOException {
