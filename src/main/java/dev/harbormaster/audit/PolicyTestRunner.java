@@ -44,6 +44,7 @@ public final class PolicyTestRunner {
             .build();
 
     private final CelEnvironment cel;
+    private volatile List<String> loadWarnings = List.of();
 
     public PolicyTestRunner(CelEnvironment cel) {
         this.cel = cel;
@@ -91,9 +92,15 @@ public final class PolicyTestRunner {
         }
     }
 
+    /** What loading the policies of the last {@link #run} warned about (a rule on resource "pod"). */
+    public List<String> loadWarnings() {
+        return loadWarnings;
+    }
+
     /** Loads the policies in the sources and runs every PolicyTest in them against those policies. */
     public List<CaseResult> run(List<PolicySource> sources) throws PolicyLoadException {
         PolicySet all = new PolicyLoader(cel).load(sources, "policy tests");
+        loadWarnings = all.warnings();
         List<PolicyError> errors = new ArrayList<>();
         List<CaseResult> results = new ArrayList<>();
         for (PolicySource source : sources) {
