@@ -598,7 +598,7 @@ class ChartTest {
         assertThat(mutated.patch()).as("the chart needs no mutation").isNull();
         assertThat(mutated.mutatedObject()).isNull();
         assertPasses(engine.evaluate(create, pack, cluster), "disallow-latest-tag", "image-pull-policy", "require-probes",
-                "probe-sanity", "termination-budget", "pdb-sanity", "require-pdb-on-create");
+                "probe-sanity", "termination-budget", "pdb-sanity", "require-pdb-on-create", "require-requests", "require-requests-for-hpa");
 
         // An upgrade (and kubectl scale) is an UPDATE: require-pdb looks for the PDB.
         AdmissionInput update = ManifestInput.of("UPDATE", deployment, deployment, NAMESPACE, null, false);
