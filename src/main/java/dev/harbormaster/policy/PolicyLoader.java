@@ -208,9 +208,16 @@ public final class PolicyLoader {
     }
 
     /**
+     * Marks a folder as an optional pack (the Pod Security Standards in {@code policies/pss/}): it
+     * is passed over when a folder above it is read, and read when it is named itself.
+     */
+    public static final String OPTIONAL_PACK = ".optional-pack";
+
+    /**
      * Every {@code .yaml}/{@code .yml} file below the directory, in path order, following links.
      * Hidden files and folders are passed over: a mounted ConfigMap keeps its real files in
      * {@code ..2026_01_01_00_00_00.123/} and links them from the top, so each would count twice.
+     * So are folders below it that hold an {@link #OPTIONAL_PACK} file.
      */
     public static List<PolicySource> readDirectory(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
@@ -218,11 +225,22 @@ public final class PolicyLoader {
         }
         List<PolicySource> sources = new ArrayList<>();
         try (Stream<Path> files = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))).sorted().toList()) {
+            for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))
+                    && !inOptionalPack(directory, file)).sorted().toList()) {
                 sources.add(new PolicySource(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
             }
         }
         return sources;
+    }
+
+    /** Whether a folder between the directory read (itself excluded) and the file is an optional pack. */
+    private static boolean inOptionalPack(Path directory, Path file) {
+        for (Path folder = file.getParent(); folder != null && !folder.equals(directory); folder = folder.getParent()) {
+            if (Files.exists(folder.resolve(OPTIONAL_PACK))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The default pack from the class path (the jar, or target/classes in development). */

@@ -407,14 +407,16 @@ class ChartTest {
         Map<String, String> chart = files(RenderedChart.CHART.resolve("policies"));
 
         assertThat(repository).isNotEmpty();
+        assertThat(RenderedChart.CHART.resolve("policies/pss")).as("the optional PSS pack is not the chart's").doesNotExist();
         assertThat(chart.keySet()).as("run: cp policies/* charts/harbormaster/policies/").isEqualTo(repository.keySet());
         assertThat(chart).as("run: cp policies/* charts/harbormaster/policies/").isEqualTo(repository);
     }
 
+    /** The files of the folder itself: the default pack, without optional packs in folders below it (policies/pss/). */
     static Map<String, String> files(Path directory) throws Exception {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> list = Files.list(directory)) {
-            for (Path file : list.toList()) {
+            for (Path file : list.filter(Files::isRegularFile).toList()) {
                 files.put(file.getFileName().toString(), Files.readString(file));
             }
         }
