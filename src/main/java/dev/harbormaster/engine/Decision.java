@@ -20,6 +20,12 @@ final class Decision {
     final ArrayNode patch = JsonNodeFactory.instance.arrayNode();
     final List<String> notices = new ArrayList<>();
     Map<String, Object> mutatedObject;
+    /** The object of the request, "Deployment web", which an evaluation error names. */
+    private final String subject;
+
+    Decision(String subject) {
+        this.subject = subject;
+    }
 
     void add(PolicyResult result) {
         results.add(result);
@@ -27,7 +33,7 @@ final class Decision {
 
     /** Records an expression that could not be evaluated, as a violation or an ignored error. */
     void failed(CompiledPolicy policy, Set<Action> actions, String where, String error) {
-        String message = where.isEmpty() ? error : where + " could not be evaluated: " + error;
+        String message = subject + ": " + (where.isEmpty() ? error : where + " could not be evaluated: " + error);
         if (policy.failurePolicy() == FailurePolicy.Ignore) {
             results.add(new PolicyResult(policy.name(), Outcome.ERROR_IGNORED, actions, message, null, null));
         } else {

@@ -54,11 +54,16 @@ public class Engine {
         return mode;
     }
 
+    /** "Deployment web": what an evaluation error names, so the developer knows which object failed. */
+    private static String subject(AdmissionInput input) {
+        return input.kind().kind() + " " + (input.name().isEmpty() ? "(no name yet)" : input.name());
+    }
+
     /** Runs the validating policies: the verdict of {@code /validate}. */
     public Verdict evaluate(AdmissionInput input, PolicySet policies, ClusterView cluster) {
         Map<String, Object> namespaceObject = namespaceObject(input, cluster);
         MatchCriteria.Request request = attributes(input);
-        Decision decision = new Decision();
+        Decision decision = new Decision(subject(input));
         for (CompiledPolicy policy : policies.validatingFor(request)) {
             if (selected(policy.match(), input, namespaceObject)) {
                 evaluate(policy, input, namespaceObject, cluster, decision);
@@ -73,7 +78,7 @@ public class Engine {
      * whose mutation fails leaves no change (and denies under failurePolicy Fail).
      */
     public Verdict mutate(AdmissionInput input, PolicySet policies, ClusterView cluster) {
-        Decision decision = new Decision();
+        Decision decision = new Decision(subject(input));
         if (input.object() == null) {
             return decision.verdict();
         }

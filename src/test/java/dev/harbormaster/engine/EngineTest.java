@@ -64,7 +64,7 @@ class EngineTest {
                 org.assertj.core.groups.Tuple.tuple("cheap", Outcome.PASS),
                 org.assertj.core.groups.Tuple.tuple("runaway", Outcome.VIOLATION),
                 org.assertj.core.groups.Tuple.tuple("runaway-ignored", Outcome.ERROR_IGNORED));
-        assertThat(verdict.denial().message()).contains("[runaway] validations[0] could not be evaluated: cost limit exceeded: more than 10000 evaluation steps");
+        assertThat(verdict.denial().message()).contains("[runaway] ConfigMap settings: validations[0] could not be evaluated: cost limit exceeded: more than 10000 evaluation steps");
     }
 
     @Test
