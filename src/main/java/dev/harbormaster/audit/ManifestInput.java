@@ -71,6 +71,26 @@ public final class ManifestInput {
         return of("UPDATE", object, object, namespace, userInfo, true);
     }
 
+    /**
+     * The same request made on another resource or a subresource of it, as kube-apiserver sends
+     * {@code kubectl scale} (a Scale object on {@code deployments/scale}).
+     *
+     * @param resource the resource, or null to keep the one the object's kind gave
+     */
+    public static AdmissionInput onResource(AdmissionInput input, AdmissionInput.Resource resource, String subResource) {
+        AdmissionInput.Resource actual = resource == null ? input.resource() : resource;
+        Map<String, Object> request = new LinkedHashMap<>(input.request());
+        Map<String, Object> resourceMap = Map.of("group", actual.group(), "version", actual.version(), "resource", actual.resource());
+        request.put("resource", resourceMap);
+        request.put("requestResource", resourceMap);
+        if (!subResource.isEmpty()) {
+            request.put("subResource", subResource);
+            request.put("requestSubResource", subResource);
+        }
+        return new AdmissionInput(input.uid(), input.operation(), input.kind(), actual, subResource, input.namespace(), input.name(),
+                input.object(), input.oldObject(), request, input.dryRun());
+    }
+
     /** The resource name for a kind, guessed as Kubernetes' own RESTMapper guesses it (UnsafeGuessKindToResource). */
     static String resourceOf(String kind) {
         String lower = kind.toLowerCase(Locale.ROOT);

@@ -47,6 +47,7 @@ public final class PolicyTestRunner {
 
     private final CelEnvironment cel;
     private final EvaluationLimits limits;
+    private volatile List<String> loadWarnings = List.of();
 
     public PolicyTestRunner(CelEnvironment cel) {
         this(cel, EvaluationLimits.DEFAULT);
@@ -66,8 +67,12 @@ public final class PolicyTestRunner {
      * Namespaces); without it and without {@code namespaceLabels} the case runs offline, as with no
      * cluster connection. {@code serverVersion} ({@code 1.29}) is the API server's version the
      * case assumes. {@code params} are merged over the params of every policy under test.
+     * {@code subResource} ({@code scale}, {@code status}) makes the case a request on that
+     * subresource, with {@code resource} naming the resource when the object's kind does not
+     * ({@code kubectl scale} sends an autoscaling/v1 Scale to {@code apps/v1 deployments/scale}).
      */
-    public record Case(String name, String operation, String namespace, Map<String, String> namespaceLabels,
+    public record Case(String name, String operation, String subResource, AdmissionInput.Resource resource,
+                       String namespace, Map<String, String> namespaceLabels,
                        List<JsonNode> cluster, String serverVersion, JsonNode params, boolean dryRun, JsonNode object, JsonNode oldObject,
                        JsonNode userInfo, Expect expect) {
     }
@@ -96,9 +101,15 @@ public final class PolicyTestRunner {
         }
     }
 
+    /** What loading the policies of the last {@link #run} warned about (a rule on resource "pod"). */
+    public List<String> loadWarnings() {
+        return loadWarnings;
+    }
+
     /** Loads the policies in the sources and runs every PolicyTest in them against those policies. */
     public List<CaseResult> run(List<PolicySource> sources) throws PolicyLoadException {
         PolicySet all = new PolicyLoader(cel).load(sources, "policy tests");
+        loadWarnings = all.warnings();
         List<PolicyError> errors = new ArrayList<>();
         List<CaseResult> results = new ArrayList<>();
         for (PolicySource source : sources) {
@@ -200,8 +211,12 @@ public final class PolicyTestRunner {
 
     private static AdmissionInput input(Case testCase) throws IOException {
         String operation = testCase.operation() == null ? "CREATE" : testCase.operation();
-        return ManifestInput.of(operation, toMap(testCase.object()), toMap(testCase.oldObject()),
+        AdmissionInput input = ManifestInput.of(operation, toMap(testCase.object()), toMap(testCase.oldObject()),
                 testCase.namespace() == null ? "default" : testCase.namespace(), toMap(testCase.userInfo()), testCase.dryRun());
+        if (testCase.subResource() == null && testCase.resource() == null) {
+            return input;
+        }
+        return ManifestInput.onResource(input, testCase.resource(), testCase.subResource() == null ? "" : testCase.subResource());
     }
 
     private static ClusterView clusterView(Case testCase, String namespace) throws IOException {

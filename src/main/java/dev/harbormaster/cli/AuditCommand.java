@@ -66,7 +66,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         PolicySet set;
         try {
-            set = policies.load();
+            set = policies.load(err);
         } catch (IOException | PolicyLoadException e) {
             err.println("harbormaster audit: " + e.getMessage());
             return 2;

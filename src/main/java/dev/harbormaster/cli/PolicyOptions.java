@@ -43,8 +43,11 @@ final class PolicyOptions {
         return sources;
     }
 
-    PolicySet load() throws IOException, PolicyLoadException {
-        return new PolicyLoader(cel()).load(sources(), describe());
+    /** Loads the policies; what the load warns about goes to {@code err}, beside the command's output. */
+    PolicySet load(java.io.PrintWriter err) throws IOException, PolicyLoadException {
+        PolicySet set = new PolicyLoader(cel()).load(sources(), describe());
+        set.warnings().forEach(warning -> err.println("warning: " + warning));
+        return set;
     }
 
     String describe() {

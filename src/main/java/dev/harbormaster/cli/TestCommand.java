@@ -27,7 +27,9 @@ final class TestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<PolicyTestRunner.CaseResult> results;
         try {
-            results = new PolicyTestRunner(policies.cel(), policies.limits()).run(policies.sources());
+            PolicyTestRunner runner = new PolicyTestRunner(policies.cel(), policies.limits());
+            results = runner.run(policies.sources());
+            runner.loadWarnings().forEach(warning -> spec.commandLine().getErr().println("warning: " + warning));
         } catch (IOException | PolicyLoadException e) {
             spec.commandLine().getErr().println("harbormaster test: " + e.getMessage());
             return 2;

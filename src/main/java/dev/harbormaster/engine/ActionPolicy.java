@@ -92,9 +92,14 @@ public final class ActionPolicy {
         return softened;
     }
 
-    /** An expression that could not be evaluated: an error that counts (Fail) or one that is only recorded (Ignore). */
-    static PolicyResult failed(CompiledPolicy policy, Set<Action> actions, String where, String error) {
-        String message = where.isEmpty() ? error : where + " could not be evaluated: " + error;
+    /**
+     * An expression that could not be evaluated: an error that counts (Fail) or one that is only
+     * recorded (Ignore). The message names the object ("Deployment web: …"), so the developer knows
+     * which one failed.
+     */
+    static PolicyResult failed(CompiledPolicy policy, Set<Action> actions, AdmissionInput input, String where, String error) {
+        String subject = input.kind().kind() + " " + (input.name().isEmpty() ? "(no name yet)" : input.name());
+        String message = subject + ": " + (where.isEmpty() ? error : where + " could not be evaluated: " + error);
         if (policy.failurePolicy() == FailurePolicy.Ignore) {
             return new PolicyResult(policy.name(), Outcome.ERROR_IGNORED, actions, message, null, null);
         }

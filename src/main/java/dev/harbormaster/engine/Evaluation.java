@@ -47,7 +47,7 @@ final class Evaluation {
     void failed(CompiledPolicy policy, Set<Action> actions, String where, CelResult.Failure failure) {
         results.add(failure.unchecked()
                 ? new PolicyResult(policy.name(), Outcome.UNCHECKED, actions, "could not check: " + failure.message(), null, null)
-                : ActionPolicy.failed(policy, actions, where, failure.message()));
+                : ActionPolicy.failed(policy, actions, input, where, failure.message()));
     }
 
     /**

@@ -105,7 +105,7 @@ final class Mutator {
             if (result instanceof CelResult.Failure failed) {
                 results.put(policy.name(), failed.unchecked()
                         ? new PolicyResult(policy.name(), Outcome.UNCHECKED, actions, "could not check: " + failed.message(), null, null)
-                        : ActionPolicy.failed(policy, actions, mutation.name(), failed.message()));
+                        : ActionPolicy.failed(policy, actions, evaluation.input, mutation.name(), failed.message()));
                 return false;
             }
             ArrayNode operations = JsonNodeFactory.instance.arrayNode();
@@ -123,7 +123,7 @@ final class Mutator {
                 }
             }
             if (problem != null) {
-                results.put(policy.name(), ActionPolicy.failed(policy, actions, "", mutation.name() + " " + problem));
+                results.put(policy.name(), ActionPolicy.failed(policy, actions, evaluation.input, "", mutation.name() + " " + problem));
                 return false;
             }
         }

@@ -36,7 +36,7 @@ final class Validator {
                 continue;
             }
             if (!(value instanceof Boolean)) {
-                evaluation.results.add(ActionPolicy.failed(policy, actions, "validations[" + check.index() + "]",
+                evaluation.results.add(ActionPolicy.failed(policy, actions, input, "validations[" + check.index() + "]",
                         "evaluated to " + value + ", not a bool"));
                 continue;
             }

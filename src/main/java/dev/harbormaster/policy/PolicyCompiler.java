@@ -55,6 +55,8 @@ final class PolicyCompiler {
         final PolicyDocument.Metadata metadata;
         final Expressions expressions;
         final List<String> errors = new ArrayList<>();
+        /** What loads but is probably not what was meant ("field: message"). */
+        final List<String> warnings = new ArrayList<>();
 
         Context(String source, PolicyDocument.Metadata metadata, Expressions expressions) {
             this.source = source;
@@ -79,8 +81,10 @@ final class PolicyCompiler {
     /**
      * @return the compiled policy; never null when {@code errors} stayed empty
      * @param errors receives "field: message" for each problem
+     * @param warnings receives "field: message" for what loads but is probably a mistake
      */
-    CompiledPolicy compile(String source, PolicyDocument document, Expressions expressions, List<String> errors) {
+    CompiledPolicy compile(String source, PolicyDocument document, Expressions expressions, List<String> errors,
+                           List<String> warnings) {
         Context context = new Context(source, document.metadata(), expressions);
         CompiledPolicy policy = null;
         if (PolicyLoader.MUTATING_POLICY.equals(document.kind())) {
@@ -91,6 +95,7 @@ final class PolicyCompiler {
             policy = spec == null ? null : validating(document.name(), spec, context);
         }
         errors.addAll(context.errors);
+        warnings.addAll(context.warnings);
         return context.errors.isEmpty() ? policy : null;
     }
 
@@ -257,10 +262,16 @@ final class PolicyCompiler {
             if (!SCOPES.contains(scope)) {
                 context.error(at + ".scope", "'" + scope + "' is not one of " + SCOPES);
             }
+            Set<String> groups = required(rule.apiGroups(), at + ".apiGroups", context);
+            Set<String> resources = required(rule.resources(), at + ".resources", context);
+            for (String resource : resources) {
+                KnownResources.problem(List.copyOf(groups), resource)
+                        .ifPresent(problem -> context.warnings.add(at + ".resources: " + problem));
+            }
             compiled.add(new MatchCriteria.Rule(operations,
-                    required(rule.apiGroups(), at + ".apiGroups", context),
+                    groups,
                     required(rule.apiVersions(), at + ".apiVersions", context),
-                    List.copyOf(required(rule.resources(), at + ".resources", context)),
+                    List.copyOf(resources),
                     rule.resourceNames() == null ? Set.of() : Set.copyOf(rule.resourceNames()),
                     scope));
         }

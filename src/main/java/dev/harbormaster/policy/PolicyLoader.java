@@ -78,8 +78,10 @@ public final class PolicyLoader {
         List<Compiled> compiled = located.parallelStream().map(document -> compile(document, programs)).toList();
         List<CompiledPolicy> policies = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
+        List<PolicyError> warnings = new ArrayList<>();
         for (Compiled document : compiled) {
             errors.addAll(document.errors());
+            warnings.addAll(document.warnings());
             if (document.policy() == null) {
                 continue;
             }
@@ -99,11 +101,14 @@ public final class PolicyLoader {
         return new PolicySet(
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.VALIDATING).toList(),
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.MUTATING).toList(),
-                origin, Instant.now());
+                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList());
     }
 
-    /** One document compiled: the policy (none for a test document or a broken one) and what is wrong with it. */
-    private record Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors) {
+    /** One document compiled: the policy (none for a test document or a broken one), what is wrong with it, what looks wrong. */
+    private record Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors, List<PolicyError> warnings) {
+        Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors) {
+            this(located, policy, errors, List.of());
+        }
     }
 
     private Compiled compile(Located located, Map<Expression, CelExpression> programs) {
@@ -131,14 +136,19 @@ public final class PolicyLoader {
                     + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)")));
         }
         List<String> problems = new ArrayList<>();
+        List<String> doubts = new ArrayList<>();
         CompiledPolicy policy = compiler.compile(located.source().name() + " (document " + located.index() + ")", document,
-                (text, resultType) -> program(new Expression(text, resultType), programs), problems);
+                (text, resultType) -> program(new Expression(text, resultType), programs), problems, doubts);
+        return new Compiled(located, policy, located(located, name, problems), located(located, name, doubts));
+    }
+
+    private static List<PolicyError> located(Located located, String name, List<String> problems) {
         List<PolicyError> errors = new ArrayList<>();
         for (String problem : problems) {
             int colon = problem.indexOf(": ");
             errors.add(error(located, name, problem.substring(0, colon), problem.substring(colon + 2)));
         }
-        return new Compiled(located, policy, errors);
+        return errors;
     }
 
     /** The program in force for the expression, or the one this load compiled for it, or a new one. */
@@ -198,9 +208,16 @@ public final class PolicyLoader {
     }
 
     /**
+     * Marks a folder as an optional pack (the Pod Security Standards in {@code policies/pss/}): it
+     * is passed over when a folder above it is read, and read when it is named itself.
+     */
+    public static final String OPTIONAL_PACK = ".optional-pack";
+
+    /**
      * Every {@code .yaml}/{@code .yml} file below the directory, in path order, following links.
      * Hidden files and folders are passed over: a mounted ConfigMap keeps its real files in
      * {@code ..2026_01_01_00_00_00.123/} and links them from the top, so each would count twice.
+     * So are folders below it that hold an {@link #OPTIONAL_PACK} file.
      */
     public static List<PolicySource> readDirectory(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
@@ -208,11 +225,22 @@ public final class PolicyLoader {
         }
         List<PolicySource> sources = new ArrayList<>();
         try (Stream<Path> files = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))).sorted().toList()) {
+            for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))
+                    && !inOptionalPack(directory, file)).sorted().toList()) {
                 sources.add(new PolicySource(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
             }
         }
         return sources;
+    }
+
+    /** Whether a folder between the directory read (itself excluded) and the file is an optional pack. */
+    private static boolean inOptionalPack(Path directory, Path file) {
+        for (Path folder = file.getParent(); folder != null && !folder.equals(directory); folder = folder.getParent()) {
+            if (Files.exists(folder.resolve(OPTIONAL_PACK))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The default pack from the class path (the jar, or target/classes in development). */

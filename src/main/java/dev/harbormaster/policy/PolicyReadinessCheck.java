@@ -23,6 +23,9 @@ public class PolicyReadinessCheck implements HealthCheck {
             response.withData("policies", set.size())
                     .withData("origin", set.origin())
                     .withData("loadedAt", set.loadedAt().toString());
+            if (!set.warnings().isEmpty()) {
+                response.withData("loadWarnings", String.join("\n", set.warnings()));
+            }
         }
         store.lastError().ifPresent(error -> response.withData("lastReloadError", error.getMessage()));
         return response.build();

@@ -26,11 +26,25 @@ public final class PolicySet {
     private final Map<MatchCriteria.Request, Candidates> validatingByRequest = new ConcurrentHashMap<>();
     private final Map<MatchCriteria.Request, Candidates> mutatingByRequest = new ConcurrentHashMap<>();
 
+    private final List<String> warnings;
+
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt) {
+        this(validating, mutating, origin, loadedAt, List.of());
+    }
+
+    /** @param warnings what loaded but is probably a mistake (a rule on resource "pod"), each with file, policy and field */
+    public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt,
+                     List<String> warnings) {
         this.validating = List.copyOf(validating);
         this.mutating = List.copyOf(mutating);
         this.origin = origin;
         this.loadedAt = loadedAt;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** What the load warned about: it is in force, but probably not as meant. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public List<CompiledPolicy> validating() {

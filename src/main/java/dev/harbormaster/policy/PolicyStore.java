@@ -62,6 +62,7 @@ public class PolicyStore {
                 fingerprint = fingerprint();
                 current.set(load());
                 LOG.infof("loaded %d policies from %s", current.get().size(), current.get().origin());
+                current.get().warnings().forEach(warning -> LOG.warnf("policy load warning: %s", warning));
             } catch (PolicyLoadException | IOException e) {
                 throw new IllegalStateException("cannot start: " + e.getMessage(), e);
             }
@@ -127,6 +128,7 @@ public class PolicyStore {
             lastError = null;
             metrics.counter("harbormaster.policy.reloads", "result", "success").increment();
             LOG.infof("reloaded %d policies from %s", loaded.size(), loaded.origin());
+            loaded.warnings().forEach(warning -> LOG.warnf("policy load warning: %s", warning));
         } catch (PolicyLoadException e) {
             lastError = e;
             metrics.counter("harbormaster.policy.reloads", "result", "failure").increment();

@@ -44,7 +44,9 @@ class AdmissionResourceTest {
      * the cluster warn that they could not check.
      */
     static Stream<Arguments> capturedRequests() {
-        List<String> offlineWorkload = List.of("pdb-sanity", "require-pdb-on-create");
+        // The captured workloads declare no resources: require-requests warns, and require-requests-for-hpa
+        // cannot look for an HPA offline.
+        List<String> offlineWorkload = List.of("pdb-sanity", "require-pdb-on-create", "require-requests", "require-requests-for-hpa");
         List<String> offlinePdb = List.of("pdb-hpa-sanity", "pdb-sanity");
         return Stream.of(
                 Arguments.of("deployment-create-latest", List.of("disallow-latest-tag", "require-probes"), offlineWorkload),
@@ -54,19 +56,20 @@ class AdmissionResourceTest {
                 Arguments.of("deployment-create-prestop-exec-over-budget", List.of("termination-budget"), offlineWorkload),
                 // Grace absent (30) under a 10 s sleep: denied here; the mutating webhook raises it to 45 first in a cluster.
                 Arguments.of("deployment-create-latest-with-digest-sleep-action", List.of("termination-budget"),
-                        List.of("image-pull-policy", "pdb-sanity", "probe-sanity")),
+                        List.of("image-pull-policy", "pdb-sanity", "probe-sanity", "require-requests", "require-requests-for-hpa")),
                 Arguments.of("deployment-create-compliant", List.of(), offlineWorkload),
                 Arguments.of("deployment-update-image-to-latest", List.of("disallow-latest-tag"),
-                        List.of("image-pull-policy", "pdb-sanity", "require-pdb")),
+                        List.of("image-pull-policy", "pdb-sanity", "require-pdb", "require-requests", "require-requests-for-hpa")),
                 // The old object already ran :latest, so that only warns; removing the liveness probe denies.
                 Arguments.of("deployment-update-remove-liveness", List.of("require-probes"),
-                        List.of("disallow-latest-tag", "image-pull-policy", "pdb-sanity", "require-pdb")),
+                        List.of("disallow-latest-tag", "image-pull-policy", "pdb-sanity", "require-pdb", "require-requests",
+                                "require-requests-for-hpa")),
                 Arguments.of("deployment-delete", List.of(), List.of()),
                 Arguments.of("statefulset-create", List.of(), offlineWorkload),
-                Arguments.of("daemonset-create-liveness-only", List.of("require-probes"), List.of()),
+                Arguments.of("daemonset-create-liveness-only", List.of("require-probes"), List.of("require-requests")),
                 Arguments.of("job-create", List.of(), List.of()),
                 Arguments.of("cronjob-create-latest", List.of("disallow-latest-tag"), List.of()),
-                Arguments.of("pod-create-sidecar-init", List.of("require-probes"), List.of("probe-sanity")),
+                Arguments.of("pod-create-sidecar-init", List.of("require-probes"), List.of("probe-sanity", "require-requests")),
                 Arguments.of("pod-update-ephemeral-container", List.of(), List.of()),
                 Arguments.of("pdb-create-min-available-1", List.of(), offlinePdb),
                 Arguments.of("pdb-create-max-unavailable-0", List.of("pdb-sanity"), offlinePdb),

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Runs the PolicyTest cases as JUnit tests, one test per case: the default pack's tests in
- * {@code policies/}, and the engine's own fixtures in {@code src/test/resources/engine/} (each file
+ * {@code policies/}, the optional PSS pack's in {@code policies/pss/}, and the engine's own fixtures in {@code src/test/resources/engine/} (each file
  * a small pack of its own).
  */
 class PolicyTestFilesTest {
@@ -25,6 +25,12 @@ class PolicyTestFilesTest {
     @TestFactory
     Stream<DynamicTest> defaultPack() throws Exception {
         return cases(PolicyLoader.readDirectory(Path.of("policies")));
+    }
+
+    /** The optional Pod Security Standards pack, baseline and restricted, read as {@code --policies policies/pss} reads it. */
+    @TestFactory
+    Stream<DynamicTest> podSecurityStandardsPack() throws Exception {
+        return cases(PolicyLoader.readDirectory(Path.of("policies/pss")));
     }
 
     @TestFactory

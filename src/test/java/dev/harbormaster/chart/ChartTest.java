@@ -412,14 +412,16 @@ class ChartTest {
         Map<String, String> chart = files(RenderedChart.CHART.resolve("policies"));
 
         assertThat(repository).isNotEmpty();
+        assertThat(RenderedChart.CHART.resolve("policies/pss")).as("the optional PSS pack is not the chart's").doesNotExist();
         assertThat(chart.keySet()).as("run: cp policies/* charts/harbormaster/policies/").isEqualTo(repository.keySet());
         assertThat(chart).as("run: cp policies/* charts/harbormaster/policies/").isEqualTo(repository);
     }
 
+    /** The files of the folder itself: the default pack, without optional packs in folders below it (policies/pss/). */
     static Map<String, String> files(Path directory) throws Exception {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> list = Files.list(directory)) {
-            for (Path file : list.toList()) {
+            for (Path file : list.filter(Files::isRegularFile).toList()) {
                 files.put(file.getFileName().toString(), Files.readString(file));
             }
         }
@@ -603,7 +605,7 @@ class ChartTest {
         assertThat(mutated.patch()).as("the chart needs no mutation").isNull();
         assertThat(mutated.mutatedObject()).isNull();
         assertPasses(engine.evaluate(create, pack, cluster), "disallow-latest-tag", "image-pull-policy", "require-probes",
-                "probe-sanity", "termination-budget", "pdb-sanity", "require-pdb-on-create");
+                "probe-sanity", "termination-budget", "pdb-sanity", "require-pdb-on-create", "require-requests", "require-requests-for-hpa");
 
         // An upgrade (and kubectl scale) is an UPDATE: require-pdb looks for the PDB.
         AdmissionInput update = ManifestInput.of("UPDATE", deployment, deployment, NAMESPACE, null, false);

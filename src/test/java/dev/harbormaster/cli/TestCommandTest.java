@@ -41,6 +41,31 @@ class TestCommandTest {
     }
 
     @Test
+    void aRuleOnAResourceThatIsNoneIsWarnedAboutWithTheOneMeant(@TempDir Path dir) throws Exception {
+        Path policies = Files.createDirectory(dir.resolve("policies"));
+        Files.writeString(policies.resolve("policy.yaml"), Files.readString(Path.of("policies/disallow-latest-tag.yaml"))
+                .replace("resources: [pods, pods/ephemeralcontainers]", "resources: [pod, pods/ephemeralcontainers]"));
+        Files.writeString(policies.resolve("tests.yaml"), """
+                apiVersion: harbormaster.dev/v1alpha1
+                kind: PolicyTest
+                metadata: {name: singular}
+                spec:
+                  cases:
+                  - name: the Pod rule never matches
+                    object: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: "c:latest"}]}}
+                    expect: {allowed: true}
+                """);
+        String warning = "policy disallow-latest-tag, spec.matchConstraints.resourceRules[0].resources: 'pod' is not a resource";
+        CliRun test = CliRun.of("test", "-p", policies.toString());
+        assertThat(test.exitCode()).as(test.out()).isZero();
+        assertThat(test.err()).contains(warning).contains("did you mean 'pods'?");
+        Path pod = Files.writeString(dir.resolve("pod.yaml"),
+                "{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: \"c:1\"}]}}");
+        CliRun audit = CliRun.of("audit", "--offline", "-p", policies.toString(), pod.toString());
+        assertThat(audit.err()).contains(warning);
+    }
+
+    @Test
     void noTestsOrBrokenPoliciesExitTwo(@TempDir Path dir) throws Exception {
         Files.copy(Path.of("policies/disallow-latest-tag.yaml"), dir.resolve("policy.yaml"));
         assertThat(CliRun.of("test", "-p", dir.toString()).exitCode()).isEqualTo(2);

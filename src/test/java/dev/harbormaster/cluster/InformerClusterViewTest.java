@@ -108,7 +108,7 @@ class InformerClusterViewTest {
     @Test
     void theWebhookSeesThePdbOnceItIsInTheCluster() {
         List<String> before = warnings("statefulset-create");
-        assertThat(before).anySatisfy(w -> assertThat(w).startsWith("[require-pdb-on-create] StatefulSet redis (3 replicas) has no PodDisruptionBudget selecting app=redis yet"));
+        assertThat(before).anySatisfy(w -> assertThat(w).startsWith("[require-pdb-on-create] StatefulSet redis (3 replicas) has no PDB; create it first in the file or updates are denied: kubectl create pdb redis --selector=app=redis"));
 
         client.policy().v1().podDisruptionBudget().inNamespace("fixtures").resource(pdb("fixtures", "redis", "redis", 1)).create();
         await().atMost(Duration.ofSeconds(10)).until(() -> view.podDisruptionBudgets("fixtures").size() == 1);

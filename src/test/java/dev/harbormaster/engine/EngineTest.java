@@ -70,7 +70,7 @@ class EngineTest {
                 org.assertj.core.groups.Tuple.tuple("cheap", Outcome.PASS),
                 org.assertj.core.groups.Tuple.tuple("runaway", Outcome.ERROR),
                 org.assertj.core.groups.Tuple.tuple("runaway-ignored", Outcome.ERROR_IGNORED));
-        assertThat(verdict.denial().message()).isEqualTo("[runaway] validations[0] could not be evaluated: cost limit exceeded: "
+        assertThat(verdict.denial().message()).isEqualTo("[runaway] ConfigMap settings: validations[0] could not be evaluated: cost limit exceeded: "
                 + "the expression took more than 10000 (harbormaster.cel.cost-limit) (failurePolicy: Fail)");
     }
 

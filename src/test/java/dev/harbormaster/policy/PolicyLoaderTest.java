@@ -128,7 +128,26 @@ class PolicyLoaderTest {
     @Test
     void theBundledPackLoads() throws Exception {
         PolicySet set = loader.load(PolicyLoader.readBundled(), "bundled");
-        assertThat(set.validating()).extracting(CompiledPolicy::name).contains("disallow-latest-tag");
+        assertThat(set.validating()).extracting(CompiledPolicy::name).contains("disallow-latest-tag")
+                .as("the optional PSS pack is not bundled").noneMatch(name -> name.startsWith("pss-"));
+    }
+
+    @Test
+    void anOptionalPackIsReadOnlyWhenNamed(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("pss/baseline"));
+        Files.writeString(dir.resolve("pss/" + PolicyLoader.OPTIONAL_PACK), "optional");
+        Files.writeString(dir.resolve("pss/baseline/a.yaml"), validating("a", "true"));
+        Files.writeString(dir.resolve("b.yaml"), validating("b", "true"));
+        assertThat(PolicyLoader.readDirectory(dir)).extracting(PolicySource::name).containsExactly(dir.resolve("b.yaml").toString());
+        assertThat(PolicyLoader.readDirectory(dir.resolve("pss"))).extracting(PolicySource::name)
+                .containsExactly(dir.resolve("pss/baseline/a.yaml").toString());
+    }
+
+    @Test
+    void theRepositorysDefaultPackLeavesThePssPackOut() throws Exception {
+        assertThat(PolicyLoader.readDirectory(Path.of("policies"))).extracting(PolicySource::name).noneMatch(name -> name.contains("pss"));
+        assertThat(loader.load(PolicyLoader.readDirectory(Path.of("policies/pss")), "pss").validating())
+                .extracting(CompiledPolicy::name).hasSize(17).allMatch(name -> name.startsWith("pss-"));
     }
 
     @Test
