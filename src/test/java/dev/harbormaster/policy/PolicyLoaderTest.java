@@ -94,6 +94,17 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aMisspeltRequestFieldIsRefusedAtLoad() throws Exception {
+        PolicyLoadException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyLoadException.class,
+                () -> loader.load(List.of(new PolicySource("r.yaml", TestPolicies.validating("typo", "request.namspace == 'shop'"))), "test"));
+        assertThat(e.errors()).singleElement().satisfies(error -> assertThat(error.message()).contains("undefined field 'namspace'"));
+        // The fields an AdmissionRequest has type-check, to the types they have.
+        loader.load(List.of(new PolicySource("r.yaml", TestPolicies.validating("typed",
+                "request.namespace != '' && request.userInfo.groups.all(g, g.startsWith('system:')) && !request.dryRun"
+                        + " && request.kind.kind == 'Pod' && request.subResource == ''"))), "test");
+    }
+
+    @Test
     void matchPolicyEquivalentIsRefusedWithTheReason() {
         String policy = TestPolicies.validating("equivalent", "true").replace("    resourceRules:", "    matchPolicy: Equivalent\n    resourceRules:");
         PolicyLoadException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyLoadException.class,
