@@ -25,12 +25,8 @@ public class ClusterViews {
     @Produces
     @Singleton
     ClusterView clusterView(HarbormasterConfig config, Instance<KubernetesClient> client, MeterRegistry metrics) {
-        boolean watch = switch (config.cluster().enabled()) {
-            case TRUE -> true;
-            case FALSE -> false;
-            case AUTO -> System.getenv("KUBERNETES_SERVICE_HOST") != null
-                    || configured("quarkus.kubernetes-client.api-server-url") || configured("kubernetes.master");
-        };
+        boolean watch = watch(config.cluster().enabled(), System.getenv("KUBERNETES_SERVICE_HOST") != null,
+                configured("quarkus.kubernetes-client.api-server-url") || configured("kubernetes.master"));
         if (!watch) {
             LOG.info("no cluster to watch: policies that need cluster state warn that they could not check");
             return ClusterView.OFFLINE;
@@ -42,6 +38,15 @@ public class ClusterViews {
                 .strongReference(true)
                 .register(metrics));
         return view;
+    }
+
+    /** Whether to watch: as set, or with {@code auto} when in a pod or pointed at an API server. */
+    static boolean watch(HarbormasterConfig.Cluster.Watch setting, boolean inPod, boolean apiServerConfigured) {
+        return switch (setting) {
+            case TRUE -> true;
+            case FALSE -> false;
+            case AUTO -> inPod || apiServerConfigured;
+        };
     }
 
     private static boolean configured(String property) {

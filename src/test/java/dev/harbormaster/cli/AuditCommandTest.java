@@ -47,6 +47,40 @@ class AuditCommandTest {
         assertThat(run.out()).doesNotContain("notes.txt");
     }
 
+    /** A 3-replica Deployment alone: its PDB is what the cluster already holds (--cluster-state), or unknown (--offline). */
+    @Test
+    void clusterStateFromAFileAndOffline(@TempDir Path dir) throws Exception {
+        Path deployment = dir.resolve("web.yaml");
+        Files.writeString(deployment, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop}
+                spec:
+                  replicas: 3
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: web, image: "web:1.0"}]}
+                """);
+        Path state = dir.resolve("live.yaml");
+        Files.writeString(state, """
+                apiVersion: policy/v1
+                kind: PodDisruptionBudget
+                metadata: {name: web, namespace: shop}
+                spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}
+                """);
+
+        CliRun alone = CliRun.of("audit", "-o", "json", deployment.toString());
+        CliRun withState = CliRun.of("audit", "-o", "json", "--cluster-state", state.toString(), deployment.toString());
+        CliRun offline = CliRun.of("audit", "-o", "json", "--offline", deployment.toString());
+
+        assertThat(JSON.readTree(alone.out()).path("objects").get(0).path("findings").toString())
+                .contains("require-pdb-on-create").contains("has no PDB");
+        assertThat(JSON.readTree(withState.out()).path("objects").get(0).path("findings").toString()).doesNotContain("require-pdb");
+        assertThat(JSON.readTree(offline.out()).path("objects").get(0).path("findings").toString())
+                .contains("require-pdb-on-create").contains("could not check: no cluster connection (offline)");
+    }
+
     @Test
     void standardInputWorksAsInAPipe() {
         java.io.InputStream stdin = System.in;
