@@ -4,6 +4,6 @@ package dev.harbormaster.admission;
 public final class BadAdmissionRequest extends RuntimeException {
 
     public BadAdmissionRequest(String message) {
-        super(message, null, false, false);
+        super(Reasons.oneLine(message), null, false, false);
     }
 }

@@ -209,7 +209,7 @@ class AdmissionResourceTest {
             "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\",\"request\":{}}|apiVersion is \"admission.k8s.io/v1beta1\", expected \"admission.k8s.io/v1\"",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"Pod\"}|kind is \"Pod\", expected \"AdmissionReview\"",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}|request is missing or not an object",
-            "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"CREATE\"}}|request.uid is missing or empty",
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"CREATE\"}}|request.uid is missing, expected a string",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"operation\":\"PATCH\"}}|request.operation is \"PATCH\", expected one of",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\"}}|request.kind is missing",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"Pod\"},\"resource\":{\"resource\":\"pods\"},\"object\":\"text\"}}|request.object must be an object or null",
