@@ -46,14 +46,14 @@ public class AdmissionResource {
     @Path("validate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> validate(byte[] body) {
-        return onWorker(() -> answer("validate", body, engine::evaluate));
+        return onWorker(() -> answer("validate", body));
     }
 
     @POST
     @Path("mutate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> mutate(byte[] body) {
-        return onWorker(() -> answer("mutate", body, engine::mutate));
+        return onWorker(() -> answer("mutate", body));
     }
 
     private static Uni<Response> onWorker(Supplier<Response> answer) {
@@ -63,6 +63,17 @@ public class AdmissionResource {
     /** One of the engine's two entry points. */
     private interface Evaluation {
         Verdict apply(AdmissionInput input, PolicySet policies, ClusterView cluster);
+    }
+
+    /** The answer of a door (validate or mutate) to a body, whatever the body: the HTTP doors and the fuzzer call this. */
+    Response answer(String door, byte[] body) {
+        try {
+            return answer(door, body, door.equals("mutate") ? engine::mutate : engine::evaluate);
+        } catch (BadAdmissionRequest e) {
+            return badRequest(door, e);
+        } catch (RuntimeException e) {
+            return unexpected(e);
+        }
     }
 
     private Response answer(String door, byte[] body, Evaluation evaluation) {
@@ -78,10 +89,14 @@ public class AdmissionResource {
         return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    private Response badRequest(String door, BadAdmissionRequest e) {
+        recorder.rejected(door, e.getMessage());
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE).entity(e.getMessage() + "\n").build();
+    }
+
     @ServerExceptionMapper
     public Response badRequest(BadAdmissionRequest e, jakarta.ws.rs.core.UriInfo uri) {
-        recorder.rejected(uri.getPath(), e.getMessage());
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE).entity(e.getMessage() + "\n").build();
+        return badRequest(uri.getPath(), e);
     }
 
     /** A bug must not leak a stack trace to the caller; kube-apiserver then applies the webhook's failurePolicy. */

@@ -137,6 +137,10 @@ public class Engine {
 
     private static ArrayNode recordMutation(JsonNode object, List<String> mutatedBy) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (!object.path("metadata").isObject()) {
+            // No metadata to annotate (never so from kube-apiserver): the policies' own patch stands, unrecorded.
+            return nodes.arrayNode();
+        }
         JsonNode annotations = object.path("metadata").path("annotations");
         java.util.TreeSet<String> names = new java.util.TreeSet<>(mutatedBy);
         ObjectNode operation = nodes.objectNode().put("op", "add");
