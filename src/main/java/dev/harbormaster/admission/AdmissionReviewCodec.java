@@ -2,7 +2,8 @@ package dev.harbormaster.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,12 +84,29 @@ public final class AdmissionReviewCodec {
             @SuppressWarnings("unchecked")
             Map<String, Object> review = (Map<String, Object>) value;
             return review;
-        } catch (JsonParseException e) {
-            throw new BadAdmissionRequest("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage().replaceAll("\\R.*", ""));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new BadAdmissionRequest("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + jacksonReason(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new BadAdmissionRequest("malformed JSON: " + e.getMessage().replaceAll("\\R.*", ""));
+            throw new BadAdmissionRequest("malformed JSON: " + jacksonReason(e.getMessage()));
         }
+    }
+
+    /**
+     * Jackson's reason in the caller's terms: without the names of its settings and classes
+     * ({@code StreamReadConstraints.getMaxNestingDepth()}), which tell a client nothing it can change.
+     */
+    static String jacksonReason(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        return message.replaceAll("\\R[\\s\\S]*", "")
+                .replaceAll(",? ?from `[^`]*`", "")
+                .replaceAll("\\(`[^`]*`[^)]*\\)", "")
+                .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*(?:\\(\\))?", "")
+                .replaceAll("\\s+", " ")
+                .strip();
     }
 
     private static Map<String, Object> object(Map<String, Object> request, String field) throws BadAdmissionRequest {

@@ -87,4 +87,23 @@ class AdmissionReviewCodecTest {
     void theUnchangedRequestDecodes() {
         assertThat(AdmissionReviewCodec.decode(Fixtures.review("deployment-update-image-to-latest")).uid()).isNotBlank();
     }
+
+    /** Limits Jackson enforces, told in the caller's terms: what and where, no Jackson setting or class names. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nesting", "number", "string", "control", "bigint"})
+    void jacksonLimitsAreToldWithoutJacksonInternals(String limit) {
+        String body = switch (limit) {
+            case "nesting" -> "{\"a\":".repeat(300) + "1" + "}".repeat(300);
+            case "number" -> "{\"apiVersion\": " + "9".repeat(5000) + "}";
+            case "string" -> "{\"apiVersion\": \"" + "x".repeat(21_000_000) + "\"}";
+            case "control" -> "{\"apiVersion\": \"a\u0000b\"}";
+            default -> "{\"apiVersion\": " + "9".repeat(30) + "}";
+        };
+        assertThatThrownBy(() -> AdmissionReviewCodec.decode(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(BadAdmissionRequest.class)
+                .hasMessageStartingWith("malformed JSON")
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("StreamReadConstraints", "StreamReadFeature", "INCLUDE_SOURCE", "`", "com.fasterxml", "\n")
+                        .hasSizeLessThanOrEqualTo(Reasons.MAX_LENGTH));
+    }
 }
