@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Response;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.jboss.logging.Logger;
 
 /**
  * The doors kube-apiserver calls. Thin: decode, ask the engine, encode. The body is taken whole on
@@ -24,8 +23,6 @@ import org.jboss.logging.Logger;
  */
 @Path("/")
 public class AdmissionResource {
-
-    private static final Logger LOG = Logger.getLogger(AdmissionResource.class);
 
     private final Engine engine;
     private final PolicyStore policies;
@@ -71,7 +68,8 @@ public class AdmissionResource {
             return answer(door, body, door.equals("mutate") ? engine::mutate : engine::evaluate);
         } catch (BadAdmissionRequest e) {
             return badRequest(door, e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (an OutOfMemoryError, a StackOverflowError): the caller still gets one line.
             return unexpected(e);
         }
     }
@@ -99,14 +97,16 @@ public class AdmissionResource {
         return badRequest(uri.getPath(), e);
     }
 
-    /** A bug must not leak a stack trace to the caller; kube-apiserver then applies the webhook's failurePolicy. */
+    /**
+     * A bug must not leak a stack trace or a class name to the caller; kube-apiserver then applies
+     * the webhook's failurePolicy. The log gets one line, rate-limited.
+     */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
+    public Response unexpected(Throwable e) {
         if (e instanceof jakarta.ws.rs.WebApplicationException web) {
             return web.getResponse();
         }
-        LOG.error("unexpected error while answering an AdmissionReview", e);
-        return Response.serverError().type(MediaType.TEXT_PLAIN_TYPE)
-                .entity("internal error in harbormaster (" + e.getClass().getSimpleName() + "); see the server log\n").build();
+        FailureAnswers.logUnexpected(e);
+        return Response.serverError().type(MediaType.TEXT_PLAIN_TYPE).entity(FailureAnswers.INTERNAL_ERROR + "\n").build();
     }
 }

@@ -27,6 +27,8 @@ public class DecisionRecorder {
     private static final Logger DECISIONS = Logger.getLogger("harbormaster.decision");
     private static final Logger LOG = Logger.getLogger(DecisionRecorder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A client that repeats one mistake gets one line every few seconds, not one per request. */
+    private static final RateLimitedLog BAD_REQUESTS = new RateLimitedLog(LOG, 5_000);
 
     private final MeterRegistry metrics;
     /** Meters by their tags: the registry's own lookup builds and sorts tags on every call, on the request path. */
@@ -81,7 +83,7 @@ public class DecisionRecorder {
         String label = door.replace("/", "");
         metrics.counter("harbormaster.admission.bad.requests", "door",
                 label.equals("validate") || label.equals("mutate") ? label : "other").increment();
-        LOG.warnf("%s: answered 400 to a request that is not a usable AdmissionReview: %s", door, reason);
+        BAD_REQUESTS.log(Logger.Level.WARN, door, door + ": answered 400 to a request that is not a usable AdmissionReview: " + reason);
     }
 
     private static String line(String door, AdmissionInput input, Verdict verdict) {
