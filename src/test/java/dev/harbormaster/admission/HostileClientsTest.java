@@ -43,6 +43,55 @@ class HostileClientsTest {
     @TestHTTPResource(value = "/", tls = true)
     URL server;
 
+    // --- TLS ---------------------------------------------------------------------------------------
+
+    private SSLSocket connect(String protocol, String... suites) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String type) { }
+            public void checkServerTrusted(X509Certificate[] chain, String type) { }
+            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+        }}, null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", server.getPort());
+        socket.setSoTimeout(20_000);
+        socket.setEnabledProtocols(new String[] {protocol});
+        if (suites.length > 0) {
+            socket.setEnabledCipherSuites(suites);
+        }
+        return socket;
+    }
+
+    @Test
+    void aTls12OnlyClientConnectsWithAnAeadSuite() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.2")) {
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+            assertThat(socket.getSession().getCipherSuite()).startsWith("TLS_ECDHE_").containsAnyOf("_GCM_", "_CHACHA20_POLY1305_");
+        }
+    }
+
+    @Test
+    void aTls13ClientConnects() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+    }
+
+    @Test
+    void aTls12ClientOfferingOnlyCbcSuitesIsRefused() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA")) {
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+        }
+    }
+
+    /** The JDK's own disabled algorithms also refuse 1.1, so this holds the server to it whichever layer refuses. */
+    @Test
+    void aTls11ClientIsRefused() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.1")) {
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+        }
+    }
 
     // --- failures answered in one line -------------------------------------------------------------
 
