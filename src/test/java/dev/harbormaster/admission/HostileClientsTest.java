@@ -93,6 +93,83 @@ class HostileClientsTest {
         }
     }
 
+    // --- slow and short clients -----------------------------------------------------------------
+
+    /** How long the server takes to close a connection after {@code sent}, in ms (fails if it never does). */
+    private long closedAfter(String sent) throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            OutputStream out = socket.getOutputStream();
+            out.write(sent.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            try {
+                while (in.read() != -1) {
+                    // whatever the server says before it closes
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the server kept the connection open for 20 s", e);
+            } catch (IOException closed) {
+                // a reset is a close too
+            }
+            return (System.nanoTime() - start) / 1_000_000;
+        }
+    }
+
+    @Test
+    void aSlowlorisClientStalledMidHeadersIsDisconnected() throws Exception {
+        long ms = closedAfter("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: appl");
+        assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+    }
+
+    /** Stalled after part of its body: the idle timeout. */
+    @Test
+    void aClientSendingLessBodyThanItAnnouncedIsDisconnected() throws Exception {
+        long ms = closedAfter("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100000\r\n\r\n{\"apiVersion\":");
+        assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+    }
+
+    /** Never idle, never done: a byte of body every 300 ms is cut by the request deadline. */
+    @Test
+    void aClientTricklingItsBodyIsDisconnectedAtTheRequestDeadline() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            socket.setSoTimeout(300);
+            boolean closed = false;
+            while (!closed && System.nanoTime() - start < 20_000_000_000L) {
+                try {
+                    out.write(' ');
+                    out.flush();
+                    closed = socket.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing to read yet: go on trickling
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(closed).as("closed within 20 s").isTrue();
+            assertThat(ms).isBetween(TIMEOUT_MS - 500, TIMEOUT_MS + 5000);
+        }
+    }
+
+    /** The shipped configuration bounds both (the test profile shortens them). */
+    @Test
+    void theShippedConfigurationBoundsSlowClients() throws Exception {
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("src/main/resources/application.properties"))) {
+            shipped.load(in);
+        }
+        assertThat(java.time.Duration.parse("PT" + shipped.getProperty("quarkus.http.idle-timeout")).toSeconds()).isBetween(1L, 60L);
+        assertThat(java.time.Duration.parse("PT" + shipped.getProperty("harbormaster.http.request-timeout")).toSeconds()).isBetween(1L, 30L);
+    }
+
     // --- failures answered in one line -------------------------------------------------------------
 
     private static void assertOneLine(Response response, int status, String contains) {
@@ -116,6 +193,38 @@ class HostileClientsTest {
             assertOneLine(Fixtures.client(server).contentType("application/json").body(Fixtures.review("deployment-create-latest")).post(door),
                     500, "internal error in harbormaster");
         }
+    }
+
+    /** Announced over the limit: refused before the body is sent (a client still sending could not read an answer). */
+    @Test
+    void aBodyOverTheHttpLimitGetsA413WithTheReason() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            socket.getOutputStream().write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + 17 * 1024 * 1024 + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(2000), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("text/plain");
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertThat(body).contains("over the limit of 16777216 bytes").doesNotContain("Exception", "<");
+            assertThat(body.strip()).doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void anUnparseableContentTypeGetsA400WithTheReason() {
+        assertOneLine(Fixtures.client(server).header("Content-Type", "json").body(Fixtures.review("job-create"))
+                .post("validate"), 400, "Content-Type");
+    }
+
+    @Test
+    void aGzippedBodyIsRefusedClearly() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(Fixtures.review("job-create"));
+        }
+        assertOneLine(Fixtures.client(server).contentType("application/json").header("Content-Encoding", "gzip").body(zipped.toByteArray())
+                .post("validate"), 415, "Content-Encoding gzip is not accepted");
     }
 
     @Test

@@ -1,0 +1,95 @@
+package dev.harbormaster.admission;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * What is refused before a door reads the body, with a one-line reason: a body in an encoding
+ * the doors do not decode, a Content-Type that does not parse; and a deadline for reading and
+ * answering a request, so that a client that announces more body than it sends cannot hold a
+ * connection (the idle timeout covers a client that stops mid-headers).
+ */
+@ApplicationScoped
+public class RequestGuards {
+
+    private static final Logger LOG = Logger.getLogger(RequestGuards.class);
+    private static final RateLimitedLog CUT = new RateLimitedLog(LOG, 10_000);
+
+    private final long deadlineMillis;
+    private final MemorySize maxBodySize;
+
+    public RequestGuards(@ConfigProperty(name = "harbormaster.http.request-timeout", defaultValue = "10s") Duration deadline,
+                         @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") MemorySize maxBodySize) {
+        this.deadlineMillis = Math.max(1, deadline.toMillis());
+        this.maxBodySize = maxBodySize;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::guard);
+    }
+
+    void guard(RoutingContext context) {
+        String encoding = context.request().getHeader("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            refuse(context, 415, "Content-Encoding " + Reasons.excerpt(encoding)
+                    + " is not accepted; send the AdmissionReview uncompressed (kube-apiserver does)");
+            return;
+        }
+        String length = context.request().getHeader("Content-Length");
+        if (length != null && length.strip().length() > 0) {
+            long announced;
+            try {
+                announced = Long.parseLong(length.strip());
+            } catch (NumberFormatException e) {
+                announced = -1;
+            }
+            if (announced < 0) {
+                refuse(context, 400, "the Content-Length header \"" + Reasons.excerpt(length) + "\" is not a number of bytes");
+                return;
+            }
+            if (announced > maxBodySize.asLongValue()) {
+                refuse(context, 413, "the body is " + announced + " bytes, over the limit of " + maxBodySize.asLongValue()
+                        + " bytes (quarkus.http.limits.max-body-size)");
+                return;
+            }
+        }
+        String type = context.request().getHeader("Content-Type");
+        if (type != null) {
+            try {
+                MediaType.valueOf(type);
+            } catch (RuntimeException e) {
+                refuse(context, 400, "the Content-Type header " + "\"" + Reasons.excerpt(type) + "\" does not parse; send Content-Type: application/json");
+                return;
+            }
+        }
+        long timer = context.vertx().setTimer(deadlineMillis, id -> cut(context));
+        context.addEndHandler(done -> context.vertx().cancelTimer(timer));
+        context.next();
+    }
+
+    private void cut(RoutingContext context) {
+        if (context.response().ended() || context.response().closed()) {
+            return;
+        }
+        CUT.log(Logger.Level.WARN, "deadline", "closed a request not read and answered within " + deadlineMillis
+                + " ms (harbormaster.http.request-timeout) from " + context.request().remoteAddress());
+        if (context.request().version() == HttpVersion.HTTP_2) {
+            context.response().reset();
+        } else {
+            context.request().connection().close();
+        }
+    }
+
+    private static void refuse(RoutingContext context, int status, String reason) {
+        context.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+                .putHeader("Connection", "close").end(Reasons.oneLine(reason) + "\n");
+    }
+}
