@@ -168,7 +168,72 @@ public final class PolicyLoader {
     }
 
     private static PolicyError error(Located located, String policy, String field, String message) {
-        return new PolicyError(located.source().name(), located.index(), located.line(), policy, field, message);
+        return new PolicyError(located.source().name(), located.index(), lineOf(located, field), policy, field, message);
+    }
+
+    /**
+     * The line of {@code field} (a path such as {@code spec.validations[0].expression}) in the
+     * document, or of the deepest part of it that exists (a missing field: its parent); the tree
+     * keeps no locations, so the document is read again, only when there is an error to report.
+     */
+    static int lineOf(Located located, String field) {
+        if (field == null || field.isEmpty()) {
+            return located.line();
+        }
+        List<String> path = new ArrayList<>();
+        for (String part : field.split("\\.|(?=\\[)")) {
+            if (!part.isEmpty()) {
+                path.add(part);
+            }
+        }
+        try (JsonParser parser = YAML.getFactory().createParser(located.source().content())) {
+            int index = 0;
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (++index == located.index()) {
+                    return descend(parser, path, located.line());
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the document was read once already; at worst the error keeps the document's line
+        }
+        return located.line();
+    }
+
+    /** From the value at the parser, follows {@code path}; the line of the last part found. */
+    private static int descend(JsonParser parser, List<String> path, int line) throws IOException {
+        for (String part : path) {
+            if (part.startsWith("[") && parser.currentToken() == JsonToken.START_ARRAY) {
+                int wanted = Integer.parseInt(part.substring(1, part.length() - 1));
+                int at = 0;
+                JsonToken token;
+                while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null && at < wanted) {
+                    parser.skipChildren();
+                    at++;
+                }
+                if (token == null || token == JsonToken.END_ARRAY) {
+                    return line;
+                }
+            } else if (parser.currentToken() == JsonToken.START_OBJECT) {
+                boolean found = false;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean match = parser.currentName().equals(part);
+                    parser.nextToken();
+                    if (match) {
+                        found = true;
+                        break;
+                    }
+                    parser.skipChildren();
+                }
+                if (!found) {
+                    return line;
+                }
+            } else {
+                return line;
+            }
+            line = parser.currentTokenLocation().getLineNr();
+        }
+        return line;
     }
 
     /** Splits a file into its YAML documents; a syntax error is reported, the rest of the file skipped. */
@@ -209,10 +274,32 @@ public final class PolicyLoader {
         List<PolicySource> sources = new ArrayList<>();
         try (Stream<Path> files = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))).sorted().toList()) {
-                sources.add(new PolicySource(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+                sources.add(new PolicySource(file.toString(), readText(file)));
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw oneLine(e.getCause());
         }
         return sources;
+    }
+
+    /** A policy file as UTF-8 text, or an error that names it (the JDK's says only "Input length = 1"). */
+    private static String readText(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (a binary file, or another encoding); policy files are UTF-8 YAML");
+        }
+    }
+
+    /** What went wrong walking a directory, in one line that names the path. */
+    public static IOException oneLine(IOException e) {
+        if (e instanceof java.nio.file.FileSystemLoopException loop) {
+            return new IOException(loop.getFile() + ": a symbolic link loop (the link leads back to a directory that contains it)");
+        }
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return new IOException(fs.getFile() + ": " + (fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName()));
+        }
+        return e;
     }
 
     /** The default pack from the class path (the jar, or target/classes in development). */
