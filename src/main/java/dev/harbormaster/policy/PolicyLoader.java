@@ -43,8 +43,22 @@ public final class PolicyLoader {
     /** Where the default pack sits on the class path. */
     public static final String BUNDLED = "policies";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /**
+     * The largest YAML document read (policies, manifests, test files): the server's default
+     * harbormaster.admission.max-request-bytes, so that the CLI refuses what the webhook would.
+     */
+    public static final int MAX_DOCUMENT_CHARS = 3 * 1024 * 1024;
+
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
+            .build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(MAX_DOCUMENT_CHARS);
+        return options;
+    }
 
     private final CelEnvironment cel;
     private final PolicyCompiler compiler = new PolicyCompiler();
@@ -239,6 +253,9 @@ public final class PolicyLoader {
     /** Splits a file into its YAML documents; a syntax error is reported, the rest of the file skipped. */
     public static List<Located> documents(PolicySource source, List<PolicyError> errors) {
         List<Located> documents = new ArrayList<>();
+        if (oversized(source, errors)) {
+            return documents;
+        }
         int index = 0;
         try (JsonParser parser = YAML.getFactory().createParser(source.content())) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
@@ -263,6 +280,42 @@ public final class PolicyLoader {
     }
 
     /**
+     * A document over {@link #MAX_DOCUMENT_CHARS}, found before snakeyaml reads it: snakeyaml's own
+     * code point limit trips only once a token ends, and a 50 MB scalar is buffered (quadratically,
+     * minutes) before that. Documents are told apart by their {@code ---} lines, as YAML writes them.
+     */
+    private static boolean oversized(PolicySource source, List<PolicyError> errors) {
+        String text = source.content();
+        if (text.length() <= MAX_DOCUMENT_CHARS) {
+            return false;
+        }
+        int start = 0;
+        int document = 1;
+        int line = 1;
+        int startLine = 1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean end = i == text.length();
+            if (!end && text.charAt(i) != '\n') {
+                continue;
+            }
+            line++;
+            boolean separator = !end && text.startsWith("---", i + 1)
+                    && (i + 4 >= text.length() || Character.isWhitespace(text.charAt(i + 4)));
+            if (end || separator) {
+                if (i - start > MAX_DOCUMENT_CHARS) {
+                    errors.add(new PolicyError(source.name(), document, startLine, null, null, "the document is over the limit of "
+                            + MAX_DOCUMENT_CHARS + " characters (the webhook's limit for a request); it was not read"));
+                    return true;
+                }
+                start = i + 1;
+                startLine = line;
+                document++;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Every {@code .yaml}/{@code .yml} file below the directory, in path order, following links.
      * Hidden files and folders are passed over: a mounted ConfigMap keeps its real files in
      * {@code ..2026_01_01_00_00_00.123/} and links them from the top, so each would count twice.
@@ -282,12 +335,12 @@ public final class PolicyLoader {
         return sources;
     }
 
-    /** A policy file as UTF-8 text, or an error that names it (the JDK's says only "Input length = 1"). */
-    private static String readText(Path file) throws IOException {
+    /** A file as UTF-8 text, or an error that names it (the JDK's says only "Input length = 1"). */
+    public static String readText(Path file) throws IOException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IOException(file + ": not UTF-8 text (a binary file, or another encoding); policy files are UTF-8 YAML");
+            throw new IOException(file + ": not UTF-8 text (a binary file, or another encoding); YAML and JSON files are UTF-8");
         }
     }
 
