@@ -133,14 +133,14 @@ public final class PolicyLoader {
         String name = document.name();
         if (!PolicyDocument.API_VERSION.equals(document.apiVersion())) {
             return new Compiled(located, null, List.of(
-                    error(located, name, "apiVersion", "'" + document.apiVersion() + "' is not " + PolicyDocument.API_VERSION)));
+                    error(located, name, "apiVersion", "'" + printable(document.apiVersion()) + "' is not " + PolicyDocument.API_VERSION)));
         }
         if (!VALIDATING_POLICY.equals(document.kind()) && !MUTATING_POLICY.equals(document.kind())) {
-            return new Compiled(located, null, List.of(error(located, name, "kind", "'" + document.kind() + "' is not one of ["
+            return new Compiled(located, null, List.of(error(located, name, "kind", "'" + printable(document.kind()) + "' is not one of ["
                     + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_TEST + "]")));
         }
         if (name == null || name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
-            return new Compiled(located, null, List.of(error(located, name, "metadata.name", "'" + name
+            return new Compiled(located, null, List.of(error(located, name, "metadata.name", "'" + printable(name)
                     + "' is not a valid name (lower-case letters, digits,"
                     + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)")));
         }
@@ -182,7 +182,40 @@ public final class PolicyLoader {
     }
 
     private static PolicyError error(Located located, String policy, String field, String message) {
-        return new PolicyError(located.source().name(), located.index(), lineOf(located, field), policy, field, message);
+        return new PolicyError(located.source().name(), located.index(), lineOf(located, field), printable(policy), printable(field), oneLine(message));
+    }
+
+    /** A value from the file shown in an error: control characters escaped, at most 100 characters. */
+    static String printable(String value) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder shown = new StringBuilder();
+        value.codePoints().limit(100).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                shown.append(String.format("\\u%04x", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return value.codePointCount(0, value.length()) > 100 ? shown + "…" : shown.toString();
+    }
+
+    /**
+     * A parser's message as one line: snakeyaml's and CEL's run over several, with an excerpt and a
+     * caret under it (indented lines, dropped: the error already gives file, line and column).
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String line : message.split("\\R")) {
+            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                parts.add(line.strip());
+            }
+        }
+        return parts.isEmpty() ? message.strip() : String.join("; ", parts);
     }
 
     /**
@@ -274,7 +307,7 @@ public final class PolicyLoader {
         } catch (IOException e) {
             String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
             int line = e instanceof JsonProcessingException json && json.getLocation() != null ? json.getLocation().getLineNr() : 0;
-            errors.add(new PolicyError(source.name(), Math.max(index, 1), line, null, null, "not valid YAML: " + message));
+            errors.add(new PolicyError(source.name(), Math.max(index, 1), line, null, null, "not valid YAML: " + oneLine(message)));
         }
         return documents;
     }
