@@ -86,15 +86,20 @@ public class DecisionRecorder {
         BAD_REQUESTS.log(Logger.Level.WARN, door, door + ": answered 400 to a request that is not a usable AdmissionReview: " + reason);
     }
 
+    private static String capped(String value) {
+        return value == null || value.length() <= 253 ? value : value.substring(0, 252) + "…";
+    }
+
     private static String line(String door, AdmissionInput input, Verdict verdict) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("door", door);
-        line.put("uid", input.uid());
+        line.put("uid", capped(input.uid()));
         line.put("operation", input.operation());
-        line.put("kind", input.kind().kind());
-        line.put("namespace", input.namespace());
-        line.put("name", input.name());
-        line.put("user", CelJson.string(CelJson.map(input.request(), "userInfo"), "username"));
+        // Values from the request are capped at Kubernetes' longest name: a hostile request cannot make a line of megabytes.
+        line.put("kind", capped(input.kind().kind()));
+        line.put("namespace", capped(input.namespace()));
+        line.put("name", capped(input.name()));
+        line.put("user", capped(CelJson.string(CelJson.map(input.request(), "userInfo"), "username")));
         line.put("dryRun", input.dryRun());
         line.put("allowed", verdict.allowed());
         List<Map<String, Object>> results = verdict.results().stream()

@@ -26,4 +26,28 @@ class MetricCardinalityTest {
         }
         assertThat(kinds).containsExactly("Deployment", "other");
     }
+
+    /** The decision line quotes request values capped, so a hostile request cannot write megabytes of log. */
+    @Test
+    void aDecisionLineCapsWhatTheRequestSays() throws Exception {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger decisions = java.util.logging.Logger.getLogger("harbormaster.decision");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord record) { lines.add(record.getMessage()); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        decisions.addHandler(capture);
+        try {
+            String template = new String(Fixtures.review("deployment-create-latest"), StandardCharsets.UTF_8);
+            String huge = "n".repeat(200_000);
+            String body = template.replaceFirst("\"name\":\\s*\"web-latest\"", "\"name\": \"" + huge + "\"")
+                    .replaceFirst("\"username\":\\s*\"[^\"]*\"", "\"username\": \"" + huge + "\"");
+            assertThat(body).contains(huge);
+            assertThat(new InProcessDoors().answer("validate", body.getBytes(StandardCharsets.UTF_8)).getStatus()).isEqualTo(200);
+        } finally {
+            decisions.removeHandler(capture);
+        }
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line.length()).isLessThan(20_000));
+    }
 }
