@@ -84,6 +84,23 @@ class CertificateRotationTest {
         assertThat(servedSerial()).as("and it keeps serving it").isEqualTo(expected);
     }
 
+    /** Reloads every second here: only the change is news, and Quarkus' line for every reload stays quiet. */
+    @Test
+    void onlyAChangedCertificateIsLoggedAtInfo() throws Exception {
+        CertificateReloads reloads = new CertificateReloads();
+        assertThat(reloads.changed("webhook", "a")).isFalse();
+        assertThat(reloads.changed("webhook", "a")).isFalse();
+        assertThat(reloads.changed("webhook", "b")).isTrue();
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            shipped.load(in);
+        }
+        assertThat(shipped.getProperty("quarkus.log.category.\"io.quarkus.vertx.http.runtime.HttpCertificateUpdateEventListener\".level"))
+                .isEqualTo("WARN");
+        assertThat(org.jboss.logmanager.LogManager.getLogManager().getLogger("io.quarkus.vertx.http.runtime.HttpCertificateUpdateEventListener")
+                .isLoggable(java.util.logging.Level.INFO)).as("in the running server").isFalse();
+    }
+
     private static BigInteger serial(Path pem) throws Exception {
         try (var in = Files.newInputStream(pem)) {
             return ((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in)).getSerialNumber();
