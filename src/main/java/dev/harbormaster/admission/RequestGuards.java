@@ -88,8 +88,13 @@ public class RequestGuards {
         }
     }
 
+    /** Answered before the body is read; HTTP/1 then closes (the unread body would be taken for the next request). */
     private static void refuse(RoutingContext context, int status, String reason) {
-        context.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
-                .putHeader("Connection", "close").end(Reasons.oneLine(reason) + "\n");
+        context.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8");
+        if (context.request().version() != HttpVersion.HTTP_2) {
+            // Connection is an HTTP/1 header: on h2 it is a protocol error that resets the stream.
+            context.response().putHeader("Connection", "close");
+        }
+        context.response().end(Reasons.oneLine(reason) + "\n");
     }
 }

@@ -227,6 +227,36 @@ class HostileClientsTest {
                 .post("validate"), 415, "Content-Encoding gzip is not accepted");
     }
 
+    /** Over h2 (kube-apiserver's protocol) too, without the HTTP/1 Connection header that made curl reset the stream. */
+    @Test
+    void refusalsBeforeTheBodyAreAnsweredOverHttp2() throws Exception {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        java.security.KeyStore ca = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        ca.load(null, null);
+        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("target/dev-certs/ca.crt"))) {
+            ca.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        trust.init(ca);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(context)
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        Map<String, String[]> cases = Map.of(
+                "415", new String[] {"Content-Encoding", "gzip", "Content-Encoding gzip is not accepted"},
+                "400", new String[] {"Content-Type", "json", "Content-Type header"});
+        for (Map.Entry<String, String[]> refusal : cases.entrySet()) {
+            var request = java.net.http.HttpRequest.newBuilder(server.toURI().resolve("/validate"))
+                    .header(refusal.getValue()[0], refusal.getValue()[1])
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Fixtures.review("job-create"))).build();
+            var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            assertThat(response.statusCode()).isEqualTo(Integer.parseInt(refusal.getKey()));
+            assertThat(response.body()).contains(refusal.getValue()[2]);
+            // RFC 9113 8.2.2: a connection-specific header makes the response malformed (curl and Go reset the stream).
+            assertThat(response.headers().firstValue("connection")).isEmpty();
+        }
+    }
+
     @Test
     void aRequestThatIsFineStillIsAnswered() {
         Fixtures.client(server).contentType("application/json").body(Fixtures.review("job-create")).post("validate").then().statusCode(200);
