@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.jboss.logging.Logger;
 
 /**
  * The doors kube-apiserver calls. Thin: decode, ask the engine, encode. The body is taken whole on
@@ -25,35 +24,38 @@ import org.jboss.logging.Logger;
 @Path("/")
 public class AdmissionResource {
 
-    private static final Logger LOG = Logger.getLogger(AdmissionResource.class);
-
     private final Engine engine;
     private final PolicyStore policies;
     private final ClusterView cluster;
     private final DecisionRecorder recorder;
     private final long maxRequestBytes;
 
+    @jakarta.inject.Inject
     public AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder,
                              HarbormasterConfig config) {
+        this(engine, policies, cluster, recorder, config.admission().maxRequestBytes());
+    }
+
+    AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder, long maxRequestBytes) {
         this.engine = engine;
         this.policies = policies;
         this.cluster = cluster;
         this.recorder = recorder;
-        this.maxRequestBytes = config.admission().maxRequestBytes();
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     @POST
     @Path("validate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> validate(byte[] body) {
-        return onWorker(() -> answer("validate", body, engine::evaluate));
+        return onWorker(() -> answer("validate", body));
     }
 
     @POST
     @Path("mutate")
     @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> mutate(byte[] body) {
-        return onWorker(() -> answer("mutate", body, engine::mutate));
+        return onWorker(() -> answer("mutate", body));
     }
 
     private static Uni<Response> onWorker(Supplier<Response> answer) {
@@ -65,11 +67,23 @@ public class AdmissionResource {
         Verdict apply(AdmissionInput input, PolicySet policies, ClusterView cluster);
     }
 
+    /** The answer of a door (validate or mutate) to a body, whatever the body: the HTTP doors and the fuzzer call this. */
+    Response answer(String door, byte[] body) {
+        try {
+            return answer(door, body, door.equals("mutate") ? engine::mutate : engine::evaluate);
+        } catch (BadAdmissionRequest e) {
+            return badRequest(door, e);
+        } catch (RuntimeException | Error e) {
+            // An Error too (an OutOfMemoryError, a StackOverflowError): the caller still gets one line.
+            return unexpected(e);
+        }
+    }
+
     private Response answer(String door, byte[] body, Evaluation evaluation) {
         long start = System.nanoTime();
         if (body != null && body.length > maxRequestBytes) {
-            throw new BadAdmissionRequest("the body is " + body.length + " bytes, over the limit of " + maxRequestBytes
-                    + " bytes (harbormaster.admission.max-request-bytes)");
+            // A chunked body announces no length; RequestGuards refuses an announced one before it is read.
+            throw BadAdmissionRequest.tooLarge(body.length, maxRequestBytes);
         }
         AdmissionInput input = AdmissionReviewCodec.decode(body);
         Verdict verdict = evaluation.apply(input, policies.current(), cluster);
@@ -78,20 +92,26 @@ public class AdmissionResource {
         return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    @ServerExceptionMapper
-    public Response badRequest(BadAdmissionRequest e, jakarta.ws.rs.core.UriInfo uri) {
-        recorder.rejected(uri.getPath(), e.getMessage());
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE).entity(e.getMessage() + "\n").build();
+    private Response badRequest(String door, BadAdmissionRequest e) {
+        recorder.rejected(door, e.getMessage());
+        return Response.status(e.status()).type(MediaType.TEXT_PLAIN_TYPE).entity(e.getMessage() + "\n").build();
     }
 
-    /** A bug must not leak a stack trace to the caller; kube-apiserver then applies the webhook's failurePolicy. */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
+    public Response badRequest(BadAdmissionRequest e, jakarta.ws.rs.core.UriInfo uri) {
+        return badRequest(uri.getPath(), e);
+    }
+
+    /**
+     * A bug must not leak a stack trace or a class name to the caller; kube-apiserver then applies
+     * the webhook's failurePolicy. The log gets one line, rate-limited.
+     */
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
         if (e instanceof jakarta.ws.rs.WebApplicationException web) {
             return web.getResponse();
         }
-        LOG.error("unexpected error while answering an AdmissionReview", e);
-        return Response.serverError().type(MediaType.TEXT_PLAIN_TYPE)
-                .entity("internal error in harbormaster (" + e.getClass().getSimpleName() + "); see the server log\n").build();
+        FailureAnswers.logUnexpected(e);
+        return Response.serverError().type(MediaType.TEXT_PLAIN_TYPE).entity(FailureAnswers.INTERNAL_ERROR + "\n").build();
     }
 }

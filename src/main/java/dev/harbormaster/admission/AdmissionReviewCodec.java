@@ -2,7 +2,8 @@ package dev.harbormaster.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,25 +46,29 @@ public final class AdmissionReviewCodec {
         require(KIND.equals(review.get("kind")), "kind is " + quoted(review.get("kind")) + ", expected \"" + KIND + "\"");
         Map<String, Object> request = CelJson.map(review, "request");
         require(request != null, "request is missing or not an object");
-        String uid = CelJson.string(request, "uid");
-        require(uid != null && !uid.isBlank(), "request.uid is missing or empty");
-        String operation = CelJson.string(request, "operation");
+        String uid = requiredText(request, "uid", "request.uid");
+        require(!uid.isBlank(), "request.uid is empty");
+        String operation = requiredText(request, "operation", "request.operation");
         require(OPERATIONS.contains(operation), "request.operation is " + quoted(operation) + ", expected one of " + OPERATIONS);
-        Map<String, Object> kind = CelJson.map(request, "kind");
-        Map<String, Object> resource = CelJson.map(request, "resource");
-        require(kind != null && CelJson.string(kind, "kind") != null, "request.kind is missing or has no kind");
-        require(resource != null && CelJson.string(resource, "resource") != null, "request.resource is missing or has no resource");
+        Map<String, Object> kind = requiredMap(request, "kind");
+        Map<String, Object> resource = requiredMap(request, "resource");
+        requiredText(kind, "kind", "request.kind.kind");
+        requiredText(resource, "resource", "request.resource.resource");
         Map<String, Object> object = object(request, "object");
         Map<String, Object> oldObject = object(request, "oldObject");
+        Object dryRun = request.get("dryRun");
+        require(CelJson.isNull(dryRun) || dryRun instanceof Boolean, "request.dryRun is " + typeOf(dryRun) + ", expected a boolean");
 
         Map<String, Object> celRequest = new LinkedHashMap<>(request);
         celRequest.remove("object");
         celRequest.remove("oldObject");
         return new AdmissionInput(uid, operation,
-                new AdmissionInput.Kind(text(kind, "group"), text(kind, "version"), text(kind, "kind")),
-                new AdmissionInput.Resource(text(resource, "group"), text(resource, "version"), text(resource, "resource")),
-                text(request, "subResource"), text(request, "namespace"), text(request, "name"),
-                object, oldObject, celRequest, Boolean.TRUE.equals(request.get("dryRun")));
+                new AdmissionInput.Kind(text(kind, "group", "request.kind.group"), text(kind, "version", "request.kind.version"),
+                        text(kind, "kind", "request.kind.kind")),
+                new AdmissionInput.Resource(text(resource, "group", "request.resource.group"),
+                        text(resource, "version", "request.resource.version"), text(resource, "resource", "request.resource.resource")),
+                text(request, "subResource", "request.subResource"), text(request, "namespace", "request.namespace"),
+                text(request, "name", "request.name"), object, oldObject, celRequest, Boolean.TRUE.equals(dryRun));
     }
 
     private static Map<String, Object> parse(byte[] body) throws BadAdmissionRequest {
@@ -79,27 +84,79 @@ public final class AdmissionReviewCodec {
             @SuppressWarnings("unchecked")
             Map<String, Object> review = (Map<String, Object>) value;
             return review;
-        } catch (JsonParseException e) {
-            throw new BadAdmissionRequest("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage().replaceAll("\\R.*", ""));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new BadAdmissionRequest("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + jacksonReason(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new BadAdmissionRequest("malformed JSON: " + e.getMessage().replaceAll("\\R.*", ""));
+            throw new BadAdmissionRequest("malformed JSON: " + jacksonReason(e.getMessage()));
         }
+    }
+
+    /**
+     * Jackson's reason in the caller's terms: without the names of its settings and classes
+     * ({@code StreamReadConstraints.getMaxNestingDepth()}), which tell a client nothing it can change.
+     */
+    static String jacksonReason(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        return message.replaceAll("\\R[\\s\\S]*", "")
+                .replaceAll(",? ?from `[^`]*`", "")
+                .replaceAll("\\(`[^`]*`[^)]*\\)", "")
+                .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*(?:\\(\\))?", "")
+                .replaceAll("\\s+", " ")
+                .strip();
     }
 
     private static Map<String, Object> object(Map<String, Object> request, String field) throws BadAdmissionRequest {
         Object value = request.get(field);
-        require(CelJson.isNull(value) || value instanceof Map, "request." + field + " must be an object or null");
+        require(CelJson.isNull(value) || value instanceof Map, "request." + field + " must be an object or null, not " + typeOf(value));
         return CelJson.map(request, field);
     }
 
-    private static String text(Map<String, Object> map, String field) {
-        String value = CelJson.string(map, field);
-        return value == null ? "" : value;
+    private static Map<String, Object> requiredMap(Map<String, Object> request, String field) throws BadAdmissionRequest {
+        Map<String, Object> value = CelJson.map(request, field);
+        require(value != null, "request." + field + " is " + typeOf(request.get(field)) + ", expected an object");
+        return value;
+    }
+
+    /** A string field that must be present. */
+    private static String requiredText(Map<String, Object> map, String field, String path) throws BadAdmissionRequest {
+        Object value = map.get(field);
+        require(value instanceof String, path + " is " + typeOf(value) + ", expected a string");
+        return (String) value;
+    }
+
+    /** A string field that may be absent or null (then ""), but is never of another type. */
+    private static String text(Map<String, Object> map, String field, String path) throws BadAdmissionRequest {
+        Object value = map.get(field);
+        require(CelJson.isNull(value) || value instanceof String, path + " is " + typeOf(value) + ", expected a string");
+        return value instanceof String s ? s : "";
+    }
+
+    /** What a JSON value is, for a reason: the type, never the value (it may be huge). */
+    static String typeOf(Object value) {
+        if (value == null) {
+            return "missing";
+        }
+        if (CelJson.isNull(value)) {
+            return "null";
+        }
+        if (value instanceof Map) {
+            return "an object";
+        }
+        if (value instanceof java.util.List) {
+            return "an array";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        return value instanceof Number ? "a number" : "a string";
     }
 
     private static String quoted(Object value) {
-        return value instanceof String s ? "\"" + s + "\"" : "missing";
+        return value instanceof String s ? "\"" + Reasons.excerpt(s) + "\"" : typeOf(value);
     }
 
     private static void require(boolean condition, String message) throws BadAdmissionRequest {

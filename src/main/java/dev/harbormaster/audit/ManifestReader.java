@@ -39,13 +39,20 @@ public final class ManifestReader {
                 if (path.equals("-")) {
                     parse(new PolicySource("<stdin>", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)), manifests, errors);
                 } else if (Files.isDirectory(Path.of(path))) {
-                    try (Stream<Path> files = Files.walk(Path.of(path))) {
+                    // Links are followed, as kubectl does; a loop is an error, not a directory silently passed over.
+                    try (Stream<Path> files = Files.walk(Path.of(path), java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
                         for (Path file : files.filter(ManifestReader::isManifest).sorted().toList()) {
-                            parse(new PolicySource(file.toString(), Files.readString(file)), manifests, errors);
+                            try {
+                                parse(new PolicySource(file.toString(), PolicyLoader.readText(file)), manifests, errors);
+                            } catch (IOException e) {
+                                errors.add(file + ": cannot read: " + e.getMessage());
+                            }
                         }
+                    } catch (java.io.UncheckedIOException e) {
+                        throw PolicyLoader.oneLine(e.getCause());
                     }
                 } else {
-                    parse(new PolicySource(path, Files.readString(Path.of(path))), manifests, errors);
+                    parse(new PolicySource(path, PolicyLoader.readText(Path.of(path))), manifests, errors);
                 }
             } catch (IOException e) {
                 errors.add(path + ": cannot read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));

@@ -97,6 +97,7 @@ public final class CelEnvironment {
         try {
             refuseAuthorizer(cel.parse(expression).getAst());
             CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+            checkConstantRegexes(ast);
             CelType actual = ast.getResultType();
             if (resultType.kind() != CelKind.DYN && actual.kind() != CelKind.DYN && !actual.equals(resultType)) {
                 throw new CelCompileException("the expression must evaluate to " + resultType.name() + ", not " + actual.name());
@@ -106,6 +107,38 @@ public final class CelEnvironment {
             throw new CelCompileException(e.getMessage());
         } catch (CelEvaluationException e) {
             throw new CelCompileException("cannot plan the expression: " + e.getMessage());
+        }
+    }
+
+    private static final java.util.Set<String> REGEX_FUNCTIONS = java.util.Set.of("matches", "find", "findAll");
+
+    /**
+     * A constant regex that RE2 (which evaluates them) cannot compile fails every evaluation: refuse
+     * it now. cel-java's RegexLiteralValidator checks with java.util.regex, which accepts what RE2 does not.
+     */
+    private static void checkConstantRegexes(CelAbstractSyntaxTree ast) throws CelCompileException {
+        for (var node : dev.cel.common.navigation.CelNavigableAst.fromAst(ast).getRoot().allNodes().toList()) {
+            if (node.getKind() != dev.cel.common.ast.CelExpr.ExprKind.Kind.CALL) {
+                continue;
+            }
+            var call = node.expr().call();
+            if (!REGEX_FUNCTIONS.contains(call.function())) {
+                continue;
+            }
+            int index = call.target().isPresent() ? 0 : 1;
+            if (call.args().size() <= index) {
+                continue;
+            }
+            var regex = call.args().get(index);
+            if (regex.getKind() == dev.cel.common.ast.CelExpr.ExprKind.Kind.CONSTANT
+                    && regex.constant().getKind() == dev.cel.common.ast.CelConstant.Kind.STRING_VALUE) {
+                try {
+                    com.google.re2j.Pattern.compile(regex.constant().stringValue());
+                } catch (com.google.re2j.PatternSyntaxException e) {
+                    throw new CelCompileException("the regex '" + regex.constant().stringValue() + "' of " + call.function()
+                            + "() does not compile (RE2 syntax: no backreferences or lookaround): " + e.getDescription());
+                }
+            }
         }
     }
 }

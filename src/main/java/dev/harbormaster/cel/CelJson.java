@@ -45,6 +45,10 @@ public final class CelJson {
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NULL -> NullValue.NULL_VALUE;
+            // YAML's !!binary: bytes, which Kubernetes objects carry as base64 strings.
+            case VALUE_EMBEDDED_OBJECT -> parser.getEmbeddedObject() instanceof byte[] bytes
+                    ? java.util.Base64.getEncoder().encodeToString(bytes)
+                    : String.valueOf(parser.getEmbeddedObject());
             default -> throw new IOException("unexpected " + token + " at " + parser.currentLocation().offsetDescription());
         };
     }

@@ -31,6 +31,8 @@ public interface HarbormasterConfig {
 
     Tls tls();
 
+    Http http();
+
     interface Policies {
         /** Directory of policy files, read recursively; absent: the pack bundled in the executable. */
         Optional<Path> dir();
@@ -67,6 +69,12 @@ public interface HarbormasterConfig {
         Watch enabled();
 
         enum Watch { AUTO, TRUE, FALSE }
+    }
+
+    interface Http {
+        /** Time to read and answer one request: a client that announces more body than it sends is cut. */
+        @WithDefault("10s")
+        Duration requestTimeout();
     }
 
     interface Tls {

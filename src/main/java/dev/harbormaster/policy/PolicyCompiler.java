@@ -39,6 +39,12 @@ final class PolicyCompiler {
     private static final ObjectMapper STRICT = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    static {
+        // A null in a list (resourceRules: [~], operations: [CREATE, ~]) is an error with its path, not an NPE later.
+        STRICT.configOverride(List.class).setSetterInfo(
+                com.fasterxml.jackson.annotation.JsonSetter.Value.forContentNulls(com.fasterxml.jackson.annotation.Nulls.FAIL));
+    }
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> OPERATIONS = Set.of("*", "CREATE", "UPDATE", "DELETE", "CONNECT");
     private static final Set<String> SCOPES = Set.of("*", "Cluster", "Namespaced");

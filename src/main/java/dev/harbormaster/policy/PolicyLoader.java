@@ -43,8 +43,22 @@ public final class PolicyLoader {
     /** Where the default pack sits on the class path. */
     public static final String BUNDLED = "policies";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /**
+     * The largest YAML document read (policies, manifests, test files): the server's default
+     * harbormaster.admission.max-request-bytes, so that the CLI refuses what the webhook would.
+     */
+    public static final int MAX_DOCUMENT_CHARS = 3 * 1024 * 1024;
+
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
+            .build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(MAX_DOCUMENT_CHARS);
+        return options;
+    }
 
     private final CelEnvironment cel;
     private final PolicyCompiler compiler = new PolicyCompiler();
@@ -124,14 +138,14 @@ public final class PolicyLoader {
         String name = document.name();
         if (!PolicyDocument.API_VERSION.equals(document.apiVersion())) {
             return new Compiled(located, null, List.of(
-                    error(located, name, "apiVersion", "'" + document.apiVersion() + "' is not " + PolicyDocument.API_VERSION)));
+                    error(located, name, "apiVersion", "'" + printable(document.apiVersion()) + "' is not " + PolicyDocument.API_VERSION)));
         }
         if (!VALIDATING_POLICY.equals(document.kind()) && !MUTATING_POLICY.equals(document.kind())) {
-            return new Compiled(located, null, List.of(error(located, name, "kind", "'" + document.kind() + "' is not one of ["
+            return new Compiled(located, null, List.of(error(located, name, "kind", "'" + printable(document.kind()) + "' is not one of ["
                     + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_TEST + "]")));
         }
         if (name == null || name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
-            return new Compiled(located, null, List.of(error(located, name, "metadata.name", "'" + name
+            return new Compiled(located, null, List.of(error(located, name, "metadata.name", "'" + printable(name)
                     + "' is not a valid name (lower-case letters, digits,"
                     + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)")));
         }
@@ -178,12 +192,113 @@ public final class PolicyLoader {
     }
 
     private static PolicyError error(Located located, String policy, String field, String message) {
-        return new PolicyError(located.source().name(), located.index(), located.line(), policy, field, message);
+        return new PolicyError(located.source().name(), located.index(), lineOf(located, field), printable(policy), printable(field), oneLine(message));
+    }
+
+    /** A value from the file shown in an error: control characters escaped, at most 100 characters. */
+    static String printable(String value) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder shown = new StringBuilder();
+        value.codePoints().limit(100).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                shown.append(String.format("\\u%04x", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return value.codePointCount(0, value.length()) > 100 ? shown + "…" : shown.toString();
+    }
+
+    /**
+     * A parser's message as one line: snakeyaml's and CEL's run over several, with an excerpt and a
+     * caret under it (indented lines, dropped: the error already gives file, line and column).
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String line : message.split("\\R")) {
+            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                parts.add(line.strip());
+            }
+        }
+        return parts.isEmpty() ? message.strip() : String.join("; ", parts);
+    }
+
+    /**
+     * The line of {@code field} (a path such as {@code spec.validations[0].expression}) in the
+     * document, or of the deepest part of it that exists (a missing field: its parent); the tree
+     * keeps no locations, so the document is read again, only when there is an error to report.
+     */
+    static int lineOf(Located located, String field) {
+        if (field == null || field.isEmpty()) {
+            return located.line();
+        }
+        List<String> path = new ArrayList<>();
+        for (String part : field.split("\\.|(?=\\[)")) {
+            if (!part.isEmpty()) {
+                path.add(part);
+            }
+        }
+        try (JsonParser parser = YAML.getFactory().createParser(located.source().content())) {
+            int index = 0;
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (++index == located.index()) {
+                    return descend(parser, path, located.line());
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the document was read once already; at worst the error keeps the document's line
+        }
+        return located.line();
+    }
+
+    /** From the value at the parser, follows {@code path}; the line of the last part found. */
+    private static int descend(JsonParser parser, List<String> path, int line) throws IOException {
+        for (String part : path) {
+            if (part.startsWith("[") && parser.currentToken() == JsonToken.START_ARRAY) {
+                int wanted = Integer.parseInt(part.substring(1, part.length() - 1));
+                int at = 0;
+                JsonToken token;
+                while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null && at < wanted) {
+                    parser.skipChildren();
+                    at++;
+                }
+                if (token == null || token == JsonToken.END_ARRAY) {
+                    return line;
+                }
+            } else if (parser.currentToken() == JsonToken.START_OBJECT) {
+                boolean found = false;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean match = parser.currentName().equals(part);
+                    parser.nextToken();
+                    if (match) {
+                        found = true;
+                        break;
+                    }
+                    parser.skipChildren();
+                }
+                if (!found) {
+                    return line;
+                }
+            } else {
+                return line;
+            }
+            line = parser.currentTokenLocation().getLineNr();
+        }
+        return line;
     }
 
     /** Splits a file into its YAML documents; a syntax error is reported, the rest of the file skipped. */
     public static List<Located> documents(PolicySource source, List<PolicyError> errors) {
         List<Located> documents = new ArrayList<>();
+        if (oversized(source, errors)) {
+            return documents;
+        }
         int index = 0;
         try (JsonParser parser = YAML.getFactory().createParser(source.content())) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
@@ -202,7 +317,7 @@ public final class PolicyLoader {
         } catch (IOException e) {
             String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
             int line = e instanceof JsonProcessingException json && json.getLocation() != null ? json.getLocation().getLineNr() : 0;
-            errors.add(new PolicyError(source.name(), Math.max(index, 1), line, null, null, "not valid YAML: " + message));
+            errors.add(new PolicyError(source.name(), Math.max(index, 1), line, null, null, "not valid YAML: " + oneLine(message)));
         }
         return documents;
     }
@@ -212,6 +327,42 @@ public final class PolicyLoader {
      * is passed over when a folder above it is read, and read when it is named itself.
      */
     public static final String OPTIONAL_PACK = ".optional-pack";
+
+    /**
+     * A document over {@link #MAX_DOCUMENT_CHARS}, found before snakeyaml reads it: snakeyaml's own
+     * code point limit trips only once a token ends, and a 50 MB scalar is buffered (quadratically,
+     * minutes) before that. Documents are told apart by their {@code ---} lines, as YAML writes them.
+     */
+    private static boolean oversized(PolicySource source, List<PolicyError> errors) {
+        String text = source.content();
+        if (text.length() <= MAX_DOCUMENT_CHARS) {
+            return false;
+        }
+        int start = 0;
+        int document = 1;
+        int line = 1;
+        int startLine = 1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean end = i == text.length();
+            if (!end && text.charAt(i) != '\n') {
+                continue;
+            }
+            line++;
+            boolean separator = !end && text.startsWith("---", i + 1)
+                    && (i + 4 >= text.length() || Character.isWhitespace(text.charAt(i + 4)));
+            if (end || separator) {
+                if (i - start > MAX_DOCUMENT_CHARS) {
+                    errors.add(new PolicyError(source.name(), document, startLine, null, null, "the document is over the limit of "
+                            + MAX_DOCUMENT_CHARS + " characters (the webhook's limit for a request); it was not read"));
+                    return true;
+                }
+                start = i + 1;
+                startLine = line;
+                document++;
+            }
+        }
+        return false;
+    }
 
     /**
      * Every {@code .yaml}/{@code .yml} file below the directory, in path order, following links.
@@ -227,8 +378,10 @@ public final class PolicyLoader {
         try (Stream<Path> files = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))
                     && !inOptionalPack(directory, file)).sorted().toList()) {
-                sources.add(new PolicySource(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+                sources.add(new PolicySource(file.toString(), readText(file)));
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw oneLine(e.getCause());
         }
         return sources;
     }
@@ -241,6 +394,26 @@ public final class PolicyLoader {
             }
         }
         return false;
+    }
+
+    /** A file as UTF-8 text, or an error that names it (the JDK's says only "Input length = 1"). */
+    public static String readText(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (a binary file, or another encoding); YAML and JSON files are UTF-8");
+        }
+    }
+
+    /** What went wrong walking a directory, in one line that names the path. */
+    public static IOException oneLine(IOException e) {
+        if (e instanceof java.nio.file.FileSystemLoopException loop) {
+            return new IOException(loop.getFile() + ": a symbolic link loop (the link leads back to a directory that contains it)");
+        }
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return new IOException(fs.getFile() + ": " + (fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName()));
+        }
+        return e;
     }
 
     /** The default pack from the class path (the jar, or target/classes in development). */

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -115,7 +116,11 @@ public class PolicyStore {
             fingerprint = now;
             reload();
         } catch (IOException e) {
-            LOG.errorf("cannot read the policy directory, keeping %d policies in force: %s", current.get().size(), e.getMessage());
+            // Shown in readiness like a broken policy; logged when it changes, not every interval.
+            boolean repeated = lastError != null && lastError.getMessage().endsWith(e.getMessage());
+            lastError = new PolicyLoadException(List.of(new PolicyError(directory.get().toString(), 0, 0, null, null, e.getMessage())));
+            LOG.logf(repeated ? Logger.Level.DEBUG : Logger.Level.ERROR, "cannot read the policy directory, keeping %d policies in force: %s",
+                    current.get().size(), e.getMessage());
             metrics.counter("harbormaster.policy.reloads", "result", "failure").increment();
         }
     }
@@ -155,6 +160,8 @@ public class PolicyStore {
                 print.append(file).append(' ').append(attributes.size()).append(' ')
                         .append(attributes.lastModifiedTime().toMillis()).append('\n');
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw PolicyLoader.oneLine(e.getCause());
         }
         return print.toString();
     }

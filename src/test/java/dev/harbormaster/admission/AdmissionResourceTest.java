@@ -212,7 +212,7 @@ class AdmissionResourceTest {
             "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\",\"request\":{}}|apiVersion is \"admission.k8s.io/v1beta1\", expected \"admission.k8s.io/v1\"",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"Pod\"}|kind is \"Pod\", expected \"AdmissionReview\"",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}|request is missing or not an object",
-            "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"CREATE\"}}|request.uid is missing or empty",
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"CREATE\"}}|request.uid is missing, expected a string",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"operation\":\"PATCH\"}}|request.operation is \"PATCH\", expected one of",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\"}}|request.kind is missing",
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"Pod\"},\"resource\":{\"resource\":\"pods\"},\"object\":\"text\"}}|request.object must be an object or null",
@@ -229,11 +229,11 @@ class AdmissionResourceTest {
     }
 
     @Test
-    void aBodyOverTheLimitGetsA400NamingTheLimit() {
+    void aBodyOverTheLimitGetsA413NamingTheLimit() {
         byte[] big = new byte[3 * 1024 * 1024 + 1];
         java.util.Arrays.fill(big, (byte) ' ');
-        Fixtures.client(server).body(big).post("validate").then().statusCode(400)
-                .body(containsString("over the limit of 3145728 bytes"));
+        Fixtures.client(server).body(big).post("validate").then().statusCode(413)
+                .body(containsString("over the limit of 3145728 bytes (harbormaster.admission.max-request-bytes)"));
     }
 
     @Test

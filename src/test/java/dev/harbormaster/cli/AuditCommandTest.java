@@ -118,7 +118,7 @@ class AuditCommandTest {
         Files.writeString(dir.resolve("bad.yaml"), "apiVersion: harbormaster.dev/v1alpha1\nkind: ValidatingPolicy\nmetadata: {name: bad}\nspec: {validationActions: [Deny]}\n");
         CliRun badPolicies = CliRun.of("audit", "--policies", dir.toString(), CORPUS);
         assertThat(badPolicies.exitCode()).isEqualTo(2);
-        assertThat(badPolicies.err()).contains("bad.yaml (document 1, line 1), policy bad, spec.matchConstraints: missing");
+        assertThat(badPolicies.err()).contains("bad.yaml (document 1, line 4), policy bad, spec.matchConstraints: missing");
     }
 
     @Test

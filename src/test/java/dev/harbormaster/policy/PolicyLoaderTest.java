@@ -34,11 +34,11 @@ class PolicyLoaderTest {
         PolicyError error = e.errors().get(0);
         assertThat(error.file()).isEqualTo("p.yaml");
         assertThat(error.document()).isEqualTo(2);
-        assertThat(error.line()).isEqualTo(12);
+        assertThat(error.line()).as("the expression's line").isEqualTo(21);
         assertThat(error.policy()).isEqualTo("broken");
         assertThat(error.field()).isEqualTo("spec.validations[0].expression");
         assertThat(error.message()).contains("found no matching overload for 'startsWith'").contains("<input>:1:");
-        assertThat(e.getMessage()).contains("p.yaml (document 2, line 12), policy broken, spec.validations[0].expression: ");
+        assertThat(e.getMessage()).contains("p.yaml (document 2, line 21), policy broken, spec.validations[0].expression: ");
     }
 
     @Test

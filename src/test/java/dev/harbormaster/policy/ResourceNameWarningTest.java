@@ -36,7 +36,7 @@ class ResourceNameWarningTest {
     @Test
     void aSingularBuiltInResourceWarnsWithThePluralMeant() throws Exception {
         assertThat(warnings("[\"\"]", "[pod]")).singleElement().asString()
-                .startsWith("p.yaml (document 1, line 1), policy p, spec.matchConstraints.resourceRules[0].resources: 'pod' is not a resource")
+                .startsWith("p.yaml (document 1, line 8), policy p, spec.matchConstraints.resourceRules[0].resources: 'pod' is not a resource")
                 .endsWith("did you mean 'pods'?");
     }
 

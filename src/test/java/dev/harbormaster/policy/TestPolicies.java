@@ -1,13 +1,13 @@
 package dev.harbormaster.policy;
 
 /** Policy documents for the loader and store tests. */
-final class TestPolicies {
+public final class TestPolicies {
 
     private TestPolicies() {
     }
 
     /** A ValidatingPolicy for Pod CREATEs with one validation, the CEL {@code expression}. */
-    static String validating(String name, String expression) {
+    public static String validating(String name, String expression) {
         return """
                 apiVersion: harbormaster.dev/v1alpha1
                 kind: ValidatingPolicy

@@ -1,0 +1,58 @@
+package dev.harbormaster.admission;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Failures that happen before or beside the doors (a body over the HTTP limit, an Error that
+ * escaped, a request Vert.x could not route) answer one line of text/plain with the reason, in
+ * place of Quarkus' multi-line error page.
+ */
+@ApplicationScoped
+public class FailureAnswers {
+
+    static final String INTERNAL_ERROR = "internal error in harbormaster; see the server log";
+    private static final Logger LOG = Logger.getLogger(FailureAnswers.class);
+    private static final RateLimitedLog UNEXPECTED = new RateLimitedLog(LOG, 10_000);
+
+    private final String maxBodySize;
+
+    public FailureAnswers(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") String maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    /** Before Quarkus' own failure handler, which writes a page. */
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::answer);
+    }
+
+    void answer(RoutingContext context) {
+        Throwable failure = context.failure();
+        int status = context.statusCode() >= 400 ? context.statusCode() : 500;
+        if (status >= 500) {
+            logUnexpected(failure == null ? new IllegalStateException("failed with status " + status) : failure);
+        }
+        if (context.response().headWritten()) {
+            context.response().reset();
+            return;
+        }
+        String reason = switch (status) {
+            case 413 -> "the body is over the limit of " + maxBodySize + " (quarkus.http.limits.max-body-size)";
+            case 400 -> "the request cannot be read as HTTP";
+            case 404 -> "no such path; the doors are POST /validate and POST /mutate";
+            case 405 -> "method not allowed; the doors take POST";
+            case 415 -> "unsupported media type; send Content-Type: application/json";
+            default -> status >= 500 ? INTERNAL_ERROR : "refused (HTTP " + status + ")";
+        };
+        context.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(reason + "\n");
+    }
+
+    static void logUnexpected(Throwable failure) {
+        UNEXPECTED.log(Logger.Level.ERROR, RateLimitedLog.keyOf(failure),
+                "unexpected error while answering a request: " + RateLimitedLog.describe(failure));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.harbormaster.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every field the codec reads, missing or of each wrong JSON type: a BadAdmissionRequest naming it, nothing else. */
+class AdmissionReviewCodecTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** Field path, whether it is required, and the JSON types it may have. */
+    static Stream<Arguments> fields() {
+        return Stream.of(
+                Arguments.of("request.uid", true, "string"),
+                Arguments.of("request.operation", true, "string"),
+                Arguments.of("request.kind", true, "object"),
+                Arguments.of("request.kind.kind", true, "string"),
+                Arguments.of("request.kind.group", false, "string"),
+                Arguments.of("request.kind.version", false, "string"),
+                Arguments.of("request.resource", true, "object"),
+                Arguments.of("request.resource.resource", true, "string"),
+                Arguments.of("request.resource.group", false, "string"),
+                Arguments.of("request.resource.version", false, "string"),
+                Arguments.of("request.subResource", false, "string"),
+                Arguments.of("request.namespace", false, "string"),
+                Arguments.of("request.name", false, "string"),
+                Arguments.of("request.dryRun", false, "boolean"),
+                Arguments.of("request.object", false, "object"),
+                Arguments.of("request.oldObject", false, "object"));
+    }
+
+    static Stream<Arguments> wrongValues() {
+        List<Arguments> cases = new ArrayList<>();
+        fields().forEach(field -> {
+            String path = (String) field.get()[0];
+            boolean required = (Boolean) field.get()[1];
+            String type = (String) field.get()[2];
+            if (required) {
+                cases.add(Arguments.of(path, null));
+                cases.add(Arguments.of(path, NODES.nullNode()));
+            }
+            for (JsonNode value : List.of(NODES.textNode("x"), NODES.numberNode(7), NODES.booleanNode(true),
+                    NODES.arrayNode().add(1), NODES.objectNode().put("a", 1))) {
+                if (!value.getNodeType().name().equalsIgnoreCase(type)) {
+                    cases.add(Arguments.of(path, value));
+                }
+            }
+        });
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @MethodSource("wrongValues")
+    void aMissingOrMistypedFieldIsABadRequestNamingIt(String path, JsonNode value) throws Exception {
+        ObjectNode review = (ObjectNode) MAPPER.readTree(Fixtures.review("deployment-update-image-to-latest"));
+        String[] parts = path.split("\\.");
+        ObjectNode parent = review;
+        for (int i = 0; i < parts.length - 1; i++) {
+            parent = (ObjectNode) parent.get(parts[i]);
+        }
+        if (value == null) {
+            parent.remove(parts[parts.length - 1]);
+        } else {
+            parent.set(parts[parts.length - 1], value);
+        }
+        byte[] body = MAPPER.writeValueAsBytes(review);
+
+        assertThatThrownBy(() -> AdmissionReviewCodec.decode(body))
+                .isInstanceOf(BadAdmissionRequest.class)
+                .hasMessageStartingWith(path + " ")
+                .hasMessageNotContaining("\n");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theUnchangedRequestDecodes() {
+        assertThat(AdmissionReviewCodec.decode(Fixtures.review("deployment-update-image-to-latest")).uid()).isNotBlank();
+    }
+
+    /** Limits Jackson enforces, told in the caller's terms: what and where, no Jackson setting or class names. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nesting", "number", "string", "control", "bigint"})
+    void jacksonLimitsAreToldWithoutJacksonInternals(String limit) {
+        String body = switch (limit) {
+            case "nesting" -> "{\"a\":".repeat(300) + "1" + "}".repeat(300);
+            case "number" -> "{\"apiVersion\": " + "9".repeat(5000) + "}";
+            case "string" -> "{\"apiVersion\": \"" + "x".repeat(21_000_000) + "\"}";
+            case "control" -> "{\"apiVersion\": \"a\u0000b\"}";
+            default -> "{\"apiVersion\": " + "9".repeat(30) + "}";
+        };
+        assertThatThrownBy(() -> AdmissionReviewCodec.decode(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(BadAdmissionRequest.class)
+                .hasMessageStartingWith("malformed JSON")
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("StreamReadConstraints", "StreamReadFeature", "INCLUDE_SOURCE", "`", "com.fasterxml", "\n")
+                        .hasSizeLessThanOrEqualTo(Reasons.MAX_LENGTH));
+    }
+}

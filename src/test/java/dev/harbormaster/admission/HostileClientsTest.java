@@ -1,0 +1,264 @@
+package dev.harbormaster.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.harbormaster.policy.PolicySet;
+import dev.harbormaster.policy.PolicyStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+
+/** Clients no kube-apiserver is: old TLS, slow or short bodies, odd headers, a server that runs out of memory. */
+@QuarkusTest
+@TestProfile(HostileClientsTest.ShortTimeouts.class)
+class HostileClientsTest {
+
+    static final long TIMEOUT_MS = 2000;
+
+    public static class ShortTimeouts implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.http.idle-timeout", TIMEOUT_MS + "ms", "harbormaster.http.request-timeout", TIMEOUT_MS + "ms");
+        }
+    }
+
+    @TestHTTPResource(value = "/", tls = true)
+    URL server;
+
+    // --- TLS ---------------------------------------------------------------------------------------
+
+    private SSLSocket connect(String protocol, String... suites) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String type) { }
+            public void checkServerTrusted(X509Certificate[] chain, String type) { }
+            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+        }}, null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", server.getPort());
+        socket.setSoTimeout(20_000);
+        socket.setEnabledProtocols(new String[] {protocol});
+        if (suites.length > 0) {
+            socket.setEnabledCipherSuites(suites);
+        }
+        return socket;
+    }
+
+    @Test
+    void aTls12OnlyClientConnectsWithAnAeadSuite() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.2")) {
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+            assertThat(socket.getSession().getCipherSuite()).startsWith("TLS_ECDHE_").containsAnyOf("_GCM_", "_CHACHA20_POLY1305_");
+        }
+    }
+
+    @Test
+    void aTls13ClientConnects() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+    }
+
+    @Test
+    void aTls12ClientOfferingOnlyCbcSuitesIsRefused() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA")) {
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+        }
+    }
+
+    /** The JDK's own disabled algorithms also refuse 1.1, so this holds the server to it whichever layer refuses. */
+    @Test
+    void aTls11ClientIsRefused() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.1")) {
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+        }
+    }
+
+    // --- slow and short clients -----------------------------------------------------------------
+
+    /** How long the server takes to close a connection after {@code sent}, in ms (fails if it never does). */
+    private long closedAfter(String sent) throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            OutputStream out = socket.getOutputStream();
+            out.write(sent.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            try {
+                while (in.read() != -1) {
+                    // whatever the server says before it closes
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the server kept the connection open for 20 s", e);
+            } catch (IOException closed) {
+                // a reset is a close too
+            }
+            return (System.nanoTime() - start) / 1_000_000;
+        }
+    }
+
+    @Test
+    void aSlowlorisClientStalledMidHeadersIsDisconnected() throws Exception {
+        long ms = closedAfter("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: appl");
+        assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+    }
+
+    /** Stalled after part of its body: the idle timeout. */
+    @Test
+    void aClientSendingLessBodyThanItAnnouncedIsDisconnected() throws Exception {
+        long ms = closedAfter("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100000\r\n\r\n{\"apiVersion\":");
+        assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+    }
+
+    /** Never idle, never done: a byte of body every 300 ms is cut by the request deadline. */
+    @Test
+    void aClientTricklingItsBodyIsDisconnectedAtTheRequestDeadline() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            socket.setSoTimeout(300);
+            boolean closed = false;
+            while (!closed && System.nanoTime() - start < 20_000_000_000L) {
+                try {
+                    out.write(' ');
+                    out.flush();
+                    closed = socket.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing to read yet: go on trickling
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(closed).as("closed within 20 s").isTrue();
+            assertThat(ms).isBetween(TIMEOUT_MS - 500, TIMEOUT_MS + 5000);
+        }
+    }
+
+    /** The shipped configuration bounds both (the test profile shortens them). */
+    @Test
+    void theShippedConfigurationBoundsSlowClients() throws Exception {
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("src/main/resources/application.properties"))) {
+            shipped.load(in);
+        }
+        assertThat(java.time.Duration.parse("PT" + shipped.getProperty("quarkus.http.idle-timeout")).toSeconds()).isBetween(1L, 60L);
+        assertThat(java.time.Duration.parse("PT" + shipped.getProperty("harbormaster.http.request-timeout")).toSeconds()).isBetween(1L, 30L);
+    }
+
+    // --- failures answered in one line -------------------------------------------------------------
+
+    private static void assertOneLine(Response response, int status, String contains) {
+        response.then().statusCode(status);
+        assertThat(response.contentType()).startsWith("text/plain");
+        String body = response.asString();
+        assertThat(body).contains(contains);
+        assertThat(body.strip()).doesNotContain("\n", "Exception", "Error:", "java.", "<", "\tat ");
+        assertThat(body.length()).isLessThanOrEqualTo(Reasons.MAX_LENGTH + 1);
+    }
+
+    @Test
+    void anOutOfMemoryErrorIsAnsweredInOneLine() {
+        QuarkusMock.installMockForType(new PolicyStore(Optional.empty(), new SimpleMeterRegistry()) {
+            @Override
+            public PolicySet current() {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        }, PolicyStore.class);
+        for (String door : new String[] {"validate", "mutate"}) {
+            assertOneLine(Fixtures.client(server).contentType("application/json").body(Fixtures.review("deployment-create-latest")).post(door),
+                    500, "internal error in harbormaster");
+        }
+    }
+
+    /** Announced over the limit: refused before the body is sent (a client still sending could not read an answer). */
+    @Test
+    void aBodyOverTheHttpLimitGetsA413WithTheReason() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            socket.getOutputStream().write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (3 * 1024 * 1024 + 1) + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(2000), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("text/plain");
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertThat(body).contains("over the limit of 3145728 bytes (harbormaster.admission.max-request-bytes)").doesNotContain("Exception", "<");
+            assertThat(body.strip()).doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void anUnparseableContentTypeGetsA400WithTheReason() {
+        assertOneLine(Fixtures.client(server).header("Content-Type", "json").body(Fixtures.review("job-create"))
+                .post("validate"), 400, "Content-Type");
+    }
+
+    @Test
+    void aGzippedBodyIsRefusedClearly() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(Fixtures.review("job-create"));
+        }
+        assertOneLine(Fixtures.client(server).contentType("application/json").header("Content-Encoding", "gzip").body(zipped.toByteArray())
+                .post("validate"), 415, "Content-Encoding gzip is not accepted");
+    }
+
+    /** Over h2 (kube-apiserver's protocol) too, without the HTTP/1 Connection header that made curl reset the stream. */
+    @Test
+    void refusalsBeforeTheBodyAreAnsweredOverHttp2() throws Exception {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        java.security.KeyStore ca = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        ca.load(null, null);
+        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("target/dev-certs/ca.crt"))) {
+            ca.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        trust.init(ca);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(context)
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        Map<String, String[]> cases = Map.of(
+                "415", new String[] {"Content-Encoding", "gzip", "Content-Encoding gzip is not accepted"},
+                "400", new String[] {"Content-Type", "json", "Content-Type header"});
+        for (Map.Entry<String, String[]> refusal : cases.entrySet()) {
+            var request = java.net.http.HttpRequest.newBuilder(server.toURI().resolve("/validate"))
+                    .header(refusal.getValue()[0], refusal.getValue()[1])
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Fixtures.review("job-create"))).build();
+            var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            assertThat(response.statusCode()).isEqualTo(Integer.parseInt(refusal.getKey()));
+            assertThat(response.body()).contains(refusal.getValue()[2]);
+            // RFC 9113 8.2.2: a connection-specific header makes the response malformed (curl and Go reset the stream).
+            assertThat(response.headers().firstValue("connection")).isEmpty();
+        }
+    }
+
+    @Test
+    void aRequestThatIsFineStillIsAnswered() {
+        Fixtures.client(server).contentType("application/json").body(Fixtures.review("job-create")).post("validate").then().statusCode(200);
+    }
+}
