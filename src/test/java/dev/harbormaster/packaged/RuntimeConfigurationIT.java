@@ -46,7 +46,7 @@ class RuntimeConfigurationIT {
         JsonPath costly = validate("costly");
         assertThat(costly.getBoolean("response.allowed")).isFalse();
         assertThat(costly.getString("response.status.message"))
-                .startsWith("[costly] validations[0] could not be evaluated: ")
+                .startsWith("[costly] ConfigMap costly: validations[0] could not be evaluated: ")
                 .contains("cost limit").contains(Long.toString(RuntimePolicyDirectory.COST_LIMIT));
     }
 
