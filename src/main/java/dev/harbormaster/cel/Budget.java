@@ -9,7 +9,7 @@ import java.util.Map;
  * What one request may still spend on CEL: one per request, shared by every expression of every
  * policy, and not thread-safe (a request is evaluated on one thread). cel-java has no run-time cost
  * tracking, so every evaluated node is charged here through its evaluation listener: 1 for the
- * node, plus the size of a string, list or map it produced (so that a value that doubles is charged
+ * node, plus the size of a string, list or map it built (so that a value that doubles is charged
  * as it grows, as Kubernetes' cost model charges by size). A value past {@link #MAX_STRING_LENGTH}
  * or {@link #MAX_COLLECTION_SIZE} fails at once, before it can double again.
  */
@@ -75,7 +75,7 @@ public final class Budget {
         private int nodes;
         @Override
         public void callback(CelExpr expr, Object result) {
-            long cost = 1 + size(result) / SIZE_PER_UNIT;
+            long cost = builds(expr) ? 1 + size(result) / SIZE_PER_UNIT : 1;
             nodes++;
             expressionSpent += cost;
             spent += cost;
@@ -92,7 +92,26 @@ public final class Budget {
             }
         }
 
+        /**
+         * Whether the node builds its value (a call, a list or map literal, a comprehension), so that
+         * its size is new: a name, a field or a constant only hands on a value that exists already.
+         */
+        private static boolean builds(CelExpr expr) {
+            return switch (expr.getKind()) {
+                case CALL, LIST, MAP, STRUCT, COMPREHENSION -> true;
+                default -> false;
+            };
+        }
+
         private long size(Object value) {
+            if (value == null) {
+                return 0;
+            }
+            // Most values are scalars: exact class checks first, before any interface test.
+            Class<?> type = value.getClass();
+            if (type == Boolean.class || type == Long.class || type == Double.class) {
+                return 0;
+            }
             if (value instanceof String text) {
                 if (text.length() > MAX_STRING_LENGTH) {
                     stop("size limit exceeded: a string of " + text.length() + " characters, over " + MAX_STRING_LENGTH);

@@ -39,8 +39,26 @@ public record ImageReference(String registry, String repository, String tag, Str
     // The algorithms go-digest registers, with the length of their lowercase hex encoding.
     private static final Map<String, Integer> DIGEST_HEX = Map.of("sha256", 64, "sha384", 96, "sha512", 128);
 
+    /**
+     * References parsed lately: a request's policies parse each container's image several times
+     * (the grammar's regular expressions were an eighth of a Deployment's evaluation). Bounded;
+     * a reference is a value, so any thread may reuse it.
+     */
+    private static final com.google.common.cache.Cache<String, ImageReference> PARSED =
+            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(4096).build();
+
     /** Parses a reference; throws with the reason when it is not one. */
     public static ImageReference parse(String reference) {
+        ImageReference known = PARSED.getIfPresent(reference);
+        if (known != null) {
+            return known;
+        }
+        ImageReference parsed = parseUncached(reference);
+        PARSED.put(reference, parsed);
+        return parsed;
+    }
+
+    private static ImageReference parseUncached(String reference) {
         String s = reference;
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty image reference");
