@@ -12,6 +12,7 @@
 # benchmarks.jar there. SKIP_BUILD=1 reuses both jars.
 # Then ROUNDS times: EngineBench (evaluate and mutate of the requests in $REQUESTS) and RequestPathBench on BASE, then on NEW.
 # Raw output in bench/results/<date>/jmh-ab/: <round>-<a|b>-<engine|requestpath>.txt / .json, machine.txt, table.md.
+# (the .json files xz-compressed at the end, as elsewhere in results/)
 source "$(dirname "$0")/../lib.sh"
 BASE=${1:?usage: bench/jmh/ab.sh BASE_REV NEW_REV}
 NEW=${2:?usage: bench/jmh/ab.sh BASE_REV NEW_REV}
@@ -63,35 +64,8 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo "end $(date +%H:%M:%S) load average: $(cat /proc/loadavg)" >> "$OUT/loadavg.txt"
 
-# BASE vs NEW per benchmark: each round's mean ± error, and NEW/BASE of the means pooled over the rounds.
-python3 - "$OUT" "$ROUNDS" > "$OUT/table.md" <<'PY'
-import json, sys, os
-out, rounds = sys.argv[1], int(sys.argv[2])
-rows = {}
-for r in range(1, rounds + 1):
-    for side in "ab":
-      for part in ("engine", "requestpath"):
-        path = os.path.join(out, f"{r}-{side}-{part}.json")
-        if not os.path.exists(path):
-            continue
-        for b in json.load(open(path)):
-            name = b["benchmark"].split(".")[-2] + "." + b["benchmark"].split(".")[-1]
-            name += " " + ",".join(f"{k}={v}" for k, v in sorted(b.get("params", {}).items()))
-            m = b["primaryMetric"]
-            pct = m.get("scorePercentiles", {})
-            rows.setdefault(name, {}).setdefault(side, []).append((m["score"], m["scoreError"], pct.get("99.0"), m["scoreUnit"]))
-print("| benchmark | BASE mean ± error per round | NEW mean ± error per round | BASE p99 | NEW p99 | NEW/BASE (mean) |")
-print("| --- | --- | --- | ---: | ---: | ---: |")
-fmt = lambda v: "nan" if v != v else f"{v:.2f}"
-for name, sides in rows.items():
-    a, b = sides.get("a", []), sides.get("b", [])
-    cell = lambda xs: "; ".join(f"{s:.2f} ± {fmt(e)}" for s, e, _, _ in xs)
-    p99 = lambda xs: " / ".join(f"{p:.1f}" for _, _, p, _ in xs if p is not None)
-    ma = sum(s for s, *_ in a) / len(a) if a else None
-    mb = sum(s for s, *_ in b) / len(b) if b else None
-    ratio = f"{mb / ma:.3f}" if ma and mb else "—"
-    unit = (a or b)[0][3]
-    print(f"| {name} ({unit}) | {cell(a)} | {cell(b)} | {p99(a)} | {p99(b)} | {ratio} |")
-PY
+# BASE vs NEW per benchmark: each round's mean ± error and p50, NEW/BASE of the means and of the lowest p50s.
+python3 "$BENCH_DIR/tools/jmh-ab-table.py" "$OUT" > "$OUT/table.md"
+xz -9 -T1 -f "$OUT"/*-[ab]-*.json
 cat "$OUT/table.md" >&2
 log "done: $OUT"
