@@ -66,6 +66,6 @@ echo "end $(date +%H:%M:%S) load average: $(cat /proc/loadavg)" >> "$OUT/loadavg
 
 # BASE vs NEW per benchmark: each round's mean ± error and p50, NEW/BASE of the means and of the lowest p50s.
 python3 "$BENCH_DIR/tools/jmh-ab-table.py" "$OUT" > "$OUT/table.md"
-xz -9 -T1 -f "$OUT"/*-[ab]-*.json
+for f in "$OUT"/*-[ab]-*.json; do [[ -f "$f" ]] && xz -9 -T1 -f "$f"; done
 cat "$OUT/table.md" >&2
 log "done: $OUT"
