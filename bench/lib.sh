@@ -26,7 +26,7 @@ snapshot() {
     echo "$(git -C "$HM_SRC" rev-parse --short HEAD) + uncommitted changes of the working tree" > "$HM_WORK/src/.bench-revision"
   else
     git -C "$HM_SRC" archive --format=tar "$rev" | tar -C "$HM_WORK/src" -xf -
-    echo "$(git -C "$HM_SRC" rev-parse --short "$rev") ($(git -C "$HM_SRC" log -1 --format=%s "$rev" | cut -c1-70))" > "$HM_WORK/src/.bench-revision"
+    echo "$(git -C "$HM_SRC" rev-parse --short "$rev") ($(git -C "$HM_SRC" log -1 --format=%s "$rev" -- | cut -c1-70))" > "$HM_WORK/src/.bench-revision"
   fi
   log "source to measure: $(cat "$HM_WORK/src/.bench-revision"), in $HM_WORK/src"
 }

@@ -10,7 +10,8 @@
 # right after on B: wrk /validate and /mutate at 16 connections (all captured reviews), h2load
 # HTTP/1.1 at 16 connections, h2 on one connection with 64 streams (kube-apiserver's way: one
 # connection, many streams) and on 4 connections × 16 streams (the compliant Deployment), and at a
-# fixed 2,000 requests/s over HTTP/1.1 (20 connections) and h2 (one connection).
+# fixed 2,000 requests/s over HTTP/1.1 (20 connections) and h2 (one connection), and one request at
+# a time (one h2 connection, one stream, 200 requests/s).
 # Raw output in bench/results/<date>/ab/: summary.jsonl, table.md, each tool's output, server logs.
 source "$(dirname "$0")/../lib.sh"
 BASE=${1:?usage: bench/http/ab.sh BASE_REV [NEW_REV]}
@@ -49,6 +50,9 @@ for server in a b; do h2load_run h2load-h2-c4m16 "$server" h2 4 16 0; done
 # Fixed 2,000 requests/s: HTTP/1.1 on 20 connections, h2 on one connection as kube-apiserver sends them.
 for server in a b; do h2load_run h2load-h1-rate2000 "$server" h1 20 1 100; done
 for server in a b; do h2load_run h2load-h2-c1-rate2000 "$server" h2 1 64 2000; done
+# One request at a time: one h2 connection, one stream in flight, a fixed 200/s (the request path's
+# own latency, with no queue in front of it).
+for server in a b; do h2load_run h2load-h2-c1m1-rate200 "$server" h2 1 1 200; done
 
 echo "errors in the server logs:" >&2
 grep -ciE 'ERROR|Exception' "$OUT/a.log" "$OUT/b.log" >&2 || true

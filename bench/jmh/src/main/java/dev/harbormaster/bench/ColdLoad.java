@@ -22,7 +22,7 @@ public final class ColdLoad {
 
     public static void main(String[] args) throws Exception {
         long t0 = System.nanoTime();
-        CelEnvironment cel = new CelEnvironment(1_000_000);
+        CelEnvironment cel = new CelEnvironment();
         long t1 = System.nanoTime();
         List<PolicySource> sources = PolicyLoader.readBundled();
         long t2 = System.nanoTime();

@@ -51,7 +51,7 @@ public class EngineBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        CelEnvironment cel = new CelEnvironment(1_000_000);
+        CelEnvironment cel = new CelEnvironment();
         pack = new PolicyLoader(cel).load(PolicyLoader.readBundled(), "pack");
         engine = new Engine(Engine.Mode.ENFORCE);
         input = Requests.input(request);

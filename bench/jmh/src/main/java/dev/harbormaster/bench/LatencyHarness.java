@@ -33,7 +33,7 @@ public final class LatencyHarness {
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int warmupSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
         String what = args.length > 3 ? args[3] : "evaluate";
-        PolicySet pack = new PolicyLoader(new CelEnvironment(1_000_000)).load(PolicyLoader.readBundled(), "pack");
+        PolicySet pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "pack");
         Engine engine = new Engine(Engine.Mode.ENFORCE);
         byte[] body = Requests.body(request);
         AdmissionInput input = Requests.input(request);

@@ -64,7 +64,7 @@ public class LoadCompileBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         sources = PolicyCopies.sources(policies, true, expressions.equals("distinct"));
-        cel = new CelEnvironment(1_000_000);
+        cel = new CelEnvironment();
         reloader = new PolicyLoader(cel);
         reloader.load(edited(), "copies");
     }

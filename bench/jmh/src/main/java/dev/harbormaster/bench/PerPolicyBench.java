@@ -47,7 +47,7 @@ public class PerPolicyBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        PolicySet pack = new PolicyLoader(new CelEnvironment(1_000_000)).load(PolicyLoader.readBundled(), "pack");
+        PolicySet pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "pack");
         CompiledPolicy one = pack.validating().stream().filter(p -> p.name().equals(policy)).findFirst().orElseThrow();
         set = new PolicySet(List.of(one), List.of(), policy, Instant.now());
         engine = new Engine(Engine.Mode.ENFORCE);

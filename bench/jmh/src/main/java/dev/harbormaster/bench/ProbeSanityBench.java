@@ -2,8 +2,10 @@ package dev.harbormaster.bench;
 
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelVariableResolver;
+import dev.harbormaster.cel.Budget;
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CelExpression;
+import dev.harbormaster.cel.EvaluationLimits;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -68,14 +70,15 @@ public class ProbeSanityBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        expression = new CelEnvironment(1_000_000).compile(EXPRESSIONS.get(variable), SimpleType.DYN);
+        expression = new CelEnvironment().compile(EXPRESSIONS.get(variable), SimpleType.DYN);
         Map<String, Object> object = Requests.input("deployment").object();
         variables = name -> name.equals("object") ? Optional.of(object) : Optional.empty();
-        System.out.println("\n# " + variable + " = " + expression.eval(variables));
+        System.out.println("\n# " + variable + " = " + expression.eval(variables, Budget.start(EvaluationLimits.DEFAULT)));
     }
 
     @Benchmark
-    public Object eval() throws Exception {
-        return expression.eval(variables);
+    public Object eval() {
+        // A fresh budget per call, as the engine starts one per request.
+        return expression.eval(variables, Budget.start(EvaluationLimits.DEFAULT));
     }
 }

@@ -44,7 +44,7 @@ public class RequestPathBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        pack = new PolicyLoader(new CelEnvironment(1_000_000)).load(PolicyLoader.readBundled(), "pack");
+        pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "pack");
         engine = new Engine(Engine.Mode.ENFORCE);
         body = Requests.fixture(fixture);
         cluster = Requests.cluster("deployment");

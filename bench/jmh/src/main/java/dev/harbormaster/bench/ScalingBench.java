@@ -47,7 +47,7 @@ public class ScalingBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        set = new PolicyLoader(new CelEnvironment(1_000_000))
+        set = new PolicyLoader(new CelEnvironment())
                 .load(PolicyCopies.sources(policies, copies.equals("matching")), copies);
         engine = new Engine(Engine.Mode.ENFORCE);
         input = Requests.input("deployment");
