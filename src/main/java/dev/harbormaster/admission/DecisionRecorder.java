@@ -92,7 +92,8 @@ public class DecisionRecorder {
         return value == null || value.length() <= 253 ? value : value.substring(0, 252) + "…";
     }
 
-    private static String line(String door, AdmissionInput input, Verdict verdict) {
+    /** The decision's JSON line: each result as the one action policy concludes it, as the metrics and reports do. */
+    static String line(String door, AdmissionInput input, Verdict verdict) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("door", door);
         line.put("uid", capped(input.uid()));
@@ -107,10 +108,13 @@ public class DecisionRecorder {
         List<Map<String, Object>> results = verdict.results().stream()
                 .filter(r -> r.outcome() != PolicyResult.Outcome.PASS)
                 .map(r -> {
+                    ActionPolicy.Conclusion conclusion = ActionPolicy.conclude(r);
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("policy", r.policy());
-                    entry.put("outcome", r.outcome());
-                    entry.put("actions", r.actions());
+                    entry.put("outcome", conclusion.metric());
+                    if (conclusion.label() != null) {
+                        entry.put("action", conclusion.label());
+                    }
                     entry.put("message", r.message());
                     return entry;
                 })
