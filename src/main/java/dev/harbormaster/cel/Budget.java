@@ -38,10 +38,6 @@ public final class Budget {
         return new Budget(limits, System.nanoTime());
     }
 
-    public long spent() {
-        return spent;
-    }
-
     /** Why no more expression may run for this request, or null while it may. */
     String exhausted() {
         if (spent >= limits.requestCost()) {

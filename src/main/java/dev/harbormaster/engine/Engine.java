@@ -51,10 +51,6 @@ public class Engine {
         return actionPolicy.mode();
     }
 
-    public EvaluationLimits limits() {
-        return limits;
-    }
-
     /** Runs the validating policies: the verdict of {@code /validate}. */
     public Verdict evaluate(AdmissionInput input, PolicySet policies, ClusterView cluster) {
         return validate(input, policies, cluster, true);
