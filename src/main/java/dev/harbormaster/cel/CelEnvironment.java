@@ -45,8 +45,8 @@ public final class CelEnvironment {
         HarbormasterLibrary harbormaster = new HarbormasterLibrary();
         KubernetesLibrary kubernetes = new KubernetesLibrary();
         KubernetesValueLibrary values = new KubernetesValueLibrary();
-        // The lists functions but range (see the class comment) and sortBy (its macro does not
-        // expand in cel-java 0.14 here: "undeclared reference to 'sortBy'").
+        // The lists functions but range (see the class comment) and sortBy, whose macro cel-java 0.14
+        // declares but never expands: KubernetesLibrary expands it.
         var lists = CelExtensions.lists(CelListsExtensions.Function.SLICE, CelListsExtensions.Function.FLATTEN,
                 CelListsExtensions.Function.DISTINCT, CelListsExtensions.Function.REVERSE, CelListsExtensions.Function.SORT);
         var math = CelExtensions.math(options);

@@ -32,9 +32,40 @@ public final class KubernetesLibrary implements CelCompilerLibrary, CelRuntimeLi
     private static final CelType LIST = ListType.create(SimpleType.DYN);
     private static final CelType STRINGS = ListType.create(SimpleType.STRING);
 
+    /** The hidden function {@code l.sortBy(e, key)} expands to, as cel-go's lists extension names it. */
+    private static final String SORT_BY_KEYS = "@sortByAssociatedKeys";
+    private static final dev.cel.common.types.TypeParamType ELEMENT = dev.cel.common.types.TypeParamType.create("T");
+    private static final dev.cel.common.types.TypeParamType KEY = dev.cel.common.types.TypeParamType.create("K");
+
+    /**
+     * {@code l.sortBy(e, key)}: l in the order of {@code key} evaluated for each element (stable). cel-java 0.14
+     * declares SORT_BY in its lists extension but never expands the macro, so it is expanded here, as
+     * cel-go does: {@code @sortByAssociatedKeys(l, l.map(e, key))}, the map written as its comprehension.
+     */
+    private static final dev.cel.parser.CelMacro SORT_BY = dev.cel.parser.CelMacro.newReceiverMacro("sortBy", 2,
+            (factory, target, arguments) -> {
+                dev.cel.common.ast.CelExpr variable = arguments.get(0);
+                if (variable.getKind() != dev.cel.common.ast.CelExpr.ExprKind.Kind.IDENT) {
+                    return java.util.Optional.of(factory.reportError("sortBy(e, key): e must be a variable name"));
+                }
+                String accumulator = factory.getAccumulatorVarName();
+                dev.cel.common.ast.CelExpr keys = factory.fold(variable.ident().name(), target, accumulator, factory.newList(),
+                        factory.newBoolLiteral(true),
+                        factory.newGlobalCall("_+_", factory.newIdentifier(accumulator), factory.newList(arguments.get(1))),
+                        factory.newIdentifier(accumulator));
+                return java.util.Optional.of(factory.newGlobalCall(SORT_BY_KEYS, factory.copy(target), keys));
+            });
+
+    @Override
+    public void setParserOptions(dev.cel.parser.CelParserBuilder parser) {
+        parser.addMacros(SORT_BY);
+    }
+
     @Override
     public void setCheckerOptions(CelCheckerBuilder checker) {
         checker.addFunctionDeclarations(
+                newFunctionDeclaration(SORT_BY_KEYS, newGlobalOverload("list_sort_by_associated_keys",
+                        ListType.create(ELEMENT), ListType.create(ELEMENT), ListType.create(KEY))),
                 newFunctionDeclaration("find", newMemberOverload("string_find_string", SimpleType.STRING, SimpleType.STRING, SimpleType.STRING)),
                 newFunctionDeclaration("findAll",
                         newMemberOverload("string_findAll_string", STRINGS, SimpleType.STRING, SimpleType.STRING),
@@ -65,6 +96,7 @@ public final class KubernetesLibrary implements CelCompilerLibrary, CelRuntimeLi
     @Override
     public void setRuntimeOptions(CelRuntimeBuilder runtime) {
         runtime.addFunctionBindings(
+                CelFunctionBinding.from("list_sort_by_associated_keys", List.class, List.class, KubernetesLibrary::sortByKeys),
                 CelFunctionBinding.from("string_find_string", String.class, String.class, (s, regex) -> {
                     Matcher matcher = pattern(regex).matcher(s);
                     return matcher.find() ? matcher.group() : "";
@@ -149,6 +181,32 @@ public final class KubernetesLibrary implements CelCompilerLibrary, CelRuntimeLi
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
+    /** The elements in the order of their keys; keys must be comparable with each other (all numbers, all strings, …). */
+    private static List<Object> sortByKeys(List<?> elements, List<?> keys) throws CelEvaluationException {
+        if (elements.size() != keys.size()) {
+            throw new CelEvaluationException("sortBy: " + elements.size() + " elements but " + keys.size() + " keys");
+        }
+        Integer[] order = new Integer[elements.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            if (i > 0) {
+                compare(keys.get(0), keys.get(i)); // refuses keys that do not compare, before sorting
+            }
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            try {
+                return compare(keys.get(a), keys.get(b));
+            } catch (CelEvaluationException e) {
+                throw new IllegalStateException(e.getMessage());
+            }
+        });
+        List<Object> sorted = new ArrayList<>(order.length);
+        for (int index : order) {
+            sorted.add(elements.get(index));
+        }
+        return sorted;
+    }
+
     private static int compare(Object a, Object b) throws CelEvaluationException {
         if (a instanceof Number x && b instanceof Number y) {
             return Double.compare(x.doubleValue(), y.doubleValue());

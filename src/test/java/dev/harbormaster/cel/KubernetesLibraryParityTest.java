@@ -113,6 +113,11 @@ class KubernetesLibraryParityTest {
             // lists extension (cel-go ext lists tests)
             "[1, [2, [3]]].flatten() == [1, 2, [3]] && [1, [2, [3]]].flatten(2) == [1, 2, 3]",
             "[1, 2, 1, 3].distinct() == [1, 2, 3] && [3, 1, 2].sort() == [1, 2, 3] && [1, 2, 3].reverse() == [3, 2, 1]",
+            // sortBy (cel-go's lists_test): by a key, stable, over maps and an empty list
+            "[{'name': 'foo', 'score': 0}, {'name': 'bar', 'score': -10}, {'name': 'baz', 'score': 1000}].sortBy(e, e.score).map(e, e.name) == ['bar', 'foo', 'baz']",
+            "['apple', 'fig', 'banana', 'kiwi'].sortBy(s, s.size()) == ['fig', 'apple', 'kiwi', 'banana'].sortBy(s, s.size())",
+            "['bb', 'a', 'cc', 'd'].sortBy(s, s.size()) == ['a', 'd', 'bb', 'cc']",
+            "[3, 1, 2].sortBy(x, -x) == [3, 2, 1] && [].sortBy(x, x) == []",
             "[1, 2, 3, 4].slice(1, 3) == [2, 3]",
             // cel.bind, encoders, math
             "cel.bind(x, 'ab', x + x) == 'abab'",
@@ -137,6 +142,7 @@ class KubernetesLibraryParityTest {
             '%s %s'.format(['a'])               | out of range
             '%d'.format(['a'])                  | %d needs an integer
             '%q'.format([1])                    | unrecognized formatting clause
+            [1, 'a'].sortBy(x, x)               | cannot compare
             """)
     void failsWithKubernetesReason(String expression, String reason) {
         assertThatThrownBy(() -> eval(expression)).isInstanceOf(Failed.class).hasMessageContaining(reason);
