@@ -51,21 +51,21 @@ public final class ActionPolicy {
     public static Conclusion conclude(PolicyResult result) {
         Set<Action> actions = result.actions();
         boolean auditOnly = !actions.contains(Action.Deny) && !actions.contains(Action.Warn);
+        // The metric's outcome tag is the outcome itself, as the decision log writes it.
+        String metric = result.outcome().name().toLowerCase(java.util.Locale.ROOT);
         return switch (result.outcome()) {
-            case PASS -> new Conclusion(false, false, false, null, "pass", "pass");
-            case MUTATED -> new Conclusion(false, false, false, null, "pass", "mutated");
+            case PASS, MUTATED -> new Conclusion(false, false, false, null, "pass", metric);
             case VIOLATION, ERROR -> {
                 boolean denies = actions.contains(Action.Deny);
                 boolean warns = actions.contains(Action.Warn);
                 String label = denies ? "Deny" : warns ? "Warn" : "Audit";
                 String report = result.outcome() == Outcome.ERROR ? "error" : warns && !denies && !actions.contains(Action.Audit) ? "warn" : "fail";
-                yield new Conclusion(denies, warns, actions.contains(Action.Audit), label, report,
-                        result.outcome() == Outcome.ERROR ? "error" : "violation");
+                yield new Conclusion(denies, warns, actions.contains(Action.Audit), label, report, metric);
             }
             // Never deny on missing knowledge: say that the rule could not be checked, where the policy speaks.
-            case UNCHECKED -> new Conclusion(false, !auditOnly, auditOnly, auditOnly ? "Audit" : "Warn", "skip", "unchecked");
-            case OPTED_OUT -> new Conclusion(false, false, true, "Skip", "skip", "opted_out");
-            case ERROR_IGNORED -> new Conclusion(false, false, false, "Error", "error", "error_ignored");
+            case UNCHECKED -> new Conclusion(false, !auditOnly, auditOnly, auditOnly ? "Audit" : "Warn", "skip", metric);
+            case OPTED_OUT -> new Conclusion(false, false, true, "Skip", "skip", metric);
+            case ERROR_IGNORED -> new Conclusion(false, false, false, "Error", "error", metric);
         };
     }
 

@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /** A renewed certificate (a rotated Secret) is served without a restart. */
@@ -113,12 +111,7 @@ class CertificateRotationTest {
 
     /** The serial number of the certificate the server presents on the admission port. */
     private BigInteger servedSerial() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String type) { }
-            public void checkServerTrusted(X509Certificate[] chain, String type) { }
-            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
+        SSLContext context = Fixtures.trustingAnyCertificate();
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", server.getPort())) {
             socket.startHandshake();
             return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();

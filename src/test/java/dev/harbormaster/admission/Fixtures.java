@@ -34,6 +34,26 @@ public final class Fixtures {
                 SSLConfig.sslConfig().trustStore(developmentCa())));
     }
 
+    /** A TLS context that trusts only the development CA, for clients other than rest-assured (java.net.http). */
+    public static javax.net.ssl.SSLContext trustingTheDevelopmentCa() throws java.security.GeneralSecurityException {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(developmentCa());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    /** A TLS context that accepts any certificate: for tests about the handshake itself (protocols, suites, the certificate served). */
+    public static javax.net.ssl.SSLContext trustingAnyCertificate() throws java.security.GeneralSecurityException {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        }}, null);
+        return context;
+    }
+
     private static KeyStore developmentCa() {
         try (InputStream in = Files.newInputStream(Path.of("target/dev-certs/ca.crt"))) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

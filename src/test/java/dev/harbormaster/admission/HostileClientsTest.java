@@ -17,13 +17,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /** Clients no kube-apiserver is: old TLS, slow or short bodies, odd headers, a server that runs out of memory. */
@@ -46,12 +43,7 @@ class HostileClientsTest {
     // --- TLS ---------------------------------------------------------------------------------------
 
     private SSLSocket connect(String protocol, String... suites) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String type) { }
-            public void checkServerTrusted(X509Certificate[] chain, String type) { }
-            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
+        SSLContext context = Fixtures.trustingAnyCertificate();
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", server.getPort());
         socket.setSoTimeout(20_000);
         socket.setEnabledProtocols(new String[] {protocol});
@@ -233,15 +225,7 @@ class HostileClientsTest {
     /** Over h2 (kube-apiserver's protocol) too, without the HTTP/1 Connection header that made curl reset the stream. */
     @Test
     void refusalsBeforeTheBodyAreAnsweredOverHttp2() throws Exception {
-        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        java.security.KeyStore ca = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-        ca.load(null, null);
-        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("target/dev-certs/ca.crt"))) {
-            ca.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        trust.init(ca);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        SSLContext context = Fixtures.trustingTheDevelopmentCa();
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(context)
                 .version(java.net.http.HttpClient.Version.HTTP_2).build();
         Map<String, String[]> cases = Map.of(

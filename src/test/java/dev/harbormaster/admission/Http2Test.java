@@ -4,21 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /** kube-apiserver's way: HTTP/2 by ALPN over TLS, several requests in flight on one connection. */
@@ -30,7 +23,7 @@ class Http2Test {
 
     @Test
     void theDoorsAnswerOverOneHttp2Connection() throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trustingTheDevelopmentCa()).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(Fixtures.trustingTheDevelopmentCa()).build();
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
         for (String fixture : List.of("deployment-create-latest", "deployment-create-compliant", "pod-create-sidecar-init", "hpa-create")) {
             for (String door : List.of("validate", "mutate")) {
@@ -46,18 +39,5 @@ class Http2Test {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("\"kind\":\"AdmissionReview\"").contains("\"allowed\":");
         }
-    }
-
-    private static SSLContext trustingTheDevelopmentCa() throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(Path.of("target/dev-certs/ca.crt"))) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 }
