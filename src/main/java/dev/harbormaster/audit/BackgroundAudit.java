@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harbormaster.config.HarbormasterConfig;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cluster.ClusterView;
+import dev.harbormaster.cluster.Leadership;
 import dev.harbormaster.engine.ActionPolicy;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
@@ -58,6 +59,7 @@ public class BackgroundAudit {
     private final Engine engine;
     private final ClusterView cluster;
     private final MeterRegistry metrics;
+    private final Leadership leadership;
     private final AtomicLong findings = new AtomicLong();
     private volatile PolicySet auditedSet;
     private volatile Instant lastFullPass = Instant.EPOCH;
@@ -65,13 +67,14 @@ public class BackgroundAudit {
 
     @jakarta.inject.Inject
     BackgroundAudit(HarbormasterConfig config, Instance<KubernetesClient> clients, PolicyStore policies, Engine engine,
-                    ClusterView cluster, MeterRegistry metrics) {
+                    ClusterView cluster, MeterRegistry metrics, Leadership leadership) {
         this(config.audit().enabled(), config.audit().interval(), config.audit().maxObjectsPerCycle(), clients, policies,
-                engine, cluster, metrics);
+                engine, cluster, metrics, leadership);
     }
 
     public BackgroundAudit(boolean enabled, Duration interval, int maxObjectsPerCycle, Instance<KubernetesClient> clients,
-                           PolicyStore policies, Engine engine, ClusterView cluster, MeterRegistry metrics) {
+                           PolicyStore policies, Engine engine, ClusterView cluster, MeterRegistry metrics,
+                           Leadership leadership) {
         this.enabled = enabled;
         this.interval = interval;
         this.maxObjectsPerCycle = maxObjectsPerCycle;
@@ -80,12 +83,13 @@ public class BackgroundAudit {
         this.engine = engine;
         this.cluster = cluster;
         this.metrics = metrics;
+        this.leadership = leadership;
         metrics.gauge("harbormaster.audit.findings", findings);
     }
 
     @Scheduled(every = "10s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        if (!enabled) {
+        if (!enabled || !leadership.leads()) {
             return;
         }
         boolean policiesChanged = policies.current() != auditedSet;

@@ -2,6 +2,7 @@ package dev.harbormaster.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.harbormaster.cluster.Leadership;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.policy.PolicyStore;
@@ -39,7 +40,8 @@ class BackgroundAuditTest {
     MeterRegistry metrics;
 
     private BackgroundAudit audit(int budget) {
-        return new BackgroundAudit(true, Duration.ofMinutes(5), budget, clients, policies, engine, cluster, metrics);
+        return new BackgroundAudit(true, Duration.ofMinutes(5), budget, clients, policies, engine, cluster, metrics,
+                new Leadership());
     }
 
     private static Deployment deployment(String namespace, String name, String image, boolean probes) {
