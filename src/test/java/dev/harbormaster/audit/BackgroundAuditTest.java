@@ -41,7 +41,7 @@ class BackgroundAuditTest {
 
     private BackgroundAudit audit(int budget) {
         return new BackgroundAudit(true, Duration.ofMinutes(5), budget, clients, policies, engine, cluster, metrics,
-                new Leadership());
+                Leadership.sole());
     }
 
     private static Deployment deployment(String namespace, String name, String image, boolean probes) {

@@ -109,6 +109,8 @@ class ChartTest {
                 "ServiceAccount/" + FULLNAME,
                 "ClusterRole/" + FULLNAME,
                 "ClusterRoleBinding/" + FULLNAME,
+                "Role/" + FULLNAME + "-leader-election",
+                "RoleBinding/" + FULLNAME + "-leader-election",
                 "ConfigMap/" + FULLNAME + "-policies",
                 "Secret/" + FULLNAME + "-tls",
                 "Service/" + FULLNAME,
@@ -357,8 +359,6 @@ class ChartTest {
         RenderedChart chart = render(Map.of());
 
         assertThat(clusterRoleRules(chart)).containsExactlyInAnyOrderElementsOf(READ_RULES);
-        assertThat(chart.all("Role")).isEmpty();
-        assertThat(chart.all("RoleBinding")).isEmpty();
         assertThat(chart.all("CustomResourceDefinition")).isEmpty();
         JsonNode binding = chart.one("ClusterRoleBinding");
         assertThat(binding.at("/roleRef/name").asText()).isEqualTo(FULLNAME);
@@ -391,6 +391,29 @@ class ChartTest {
         assertThat(scopes).isEqualTo(Map.of("ClusterPolicyReport", "Cluster", "PolicyReport", "Namespaced"));
 
         assertThat(render(Map.of("audit.enabled", "true", "audit.installCRDs", "false")).all("CustomResourceDefinition")).isEmpty();
+    }
+
+    /** The one namespaced grant: the leader-election Lease, by name but for create (which cannot be limited to a name). */
+    @Test
+    void theReplicasMayOnlyUseTheirOwnLeaseInTheReleaseNamespace() {
+        RenderedChart chart = render(Map.of());
+
+        JsonNode role = chart.one("Role");
+        assertThat(role.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+        List<String> rules = new ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            rules.add(String.join(",", texts(rule.path("apiGroups"))) + "/" + String.join(",", texts(rule.path("resources")))
+                    + " " + String.join(",", texts(rule.path("resourceNames"))) + " " + String.join(",", texts(rule.path("verbs"))));
+        }
+        assertThat(rules).containsExactlyInAnyOrder(
+                "coordination.k8s.io/leases  create",
+                "coordination.k8s.io/leases " + FULLNAME + " get,update,patch");
+        JsonNode binding = chart.one("RoleBinding");
+        assertThat(binding.at("/roleRef/kind").asText()).isEqualTo("Role");
+        assertThat(binding.at("/roleRef/name").asText()).isEqualTo(role.at("/metadata/name").asText());
+        assertThat(binding.at("/subjects/0/name").asText()).isEqualTo(FULLNAME);
+        assertThat(chart.env("HARBORMASTER_LEADER_ELECTION_LEASE_NAME")).isEqualTo(FULLNAME);
+        assertThat(chart.env("HARBORMASTER_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(NAMESPACE);
     }
 
     static List<String> clusterRoleRules(RenderedChart chart) {
