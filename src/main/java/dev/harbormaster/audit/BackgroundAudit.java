@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
@@ -41,6 +43,7 @@ import org.jboss.logging.Logger;
  * to report on.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its meters exist from the start, not from the scheduler's first call
 public class BackgroundAudit {
 
     private static final Logger LOG = Logger.getLogger(BackgroundAudit.class);
@@ -61,6 +64,10 @@ public class BackgroundAudit {
     private final MeterRegistry metrics;
     private final Leadership leadership;
     private final AtomicLong findings = new AtomicLong();
+    private final Timer cycleTime;
+    private final Counter cyclesDone;
+    private final Counter cyclesFailed;
+    private final Counter reportsWritten;
     private volatile PolicySet auditedSet;
     private volatile Instant lastFullPass = Instant.EPOCH;
     private String resumeAfter = "";
@@ -84,7 +91,33 @@ public class BackgroundAudit {
         this.cluster = cluster;
         this.metrics = metrics;
         this.leadership = leadership;
-        metrics.gauge("harbormaster.audit.findings", findings);
+        if (enabled) {
+            // Only with the audit on: a findings gauge at 0 from an audit that never runs would read as a clean cluster.
+            Gauge.builder("harbormaster.audit.findings", findings, AtomicLong::get)
+                    .description("Results other than pass in the last complete background audit pass, all namespaces")
+                    .strongReference(true)
+                    .register(metrics);
+            cycleTime = Timer.builder("harbormaster.audit.cycle")
+                    .description("Time one background audit cycle took")
+                    .register(metrics);
+            cyclesDone = cycles(metrics, "success");
+            cyclesFailed = cycles(metrics, "failure");
+            reportsWritten = Counter.builder("harbormaster.audit.reports.written")
+                    .description("PolicyReports created or updated by the background audit")
+                    .register(metrics);
+        } else {
+            cycleTime = null;
+            cyclesDone = null;
+            cyclesFailed = null;
+            reportsWritten = null;
+        }
+    }
+
+    private static Counter cycles(MeterRegistry metrics, String result) {
+        return Counter.builder("harbormaster.audit.cycles")
+                .description("Background audit cycles, by result")
+                .tag("result", result)
+                .register(metrics);
     }
 
     @Scheduled(every = "10s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -101,7 +134,7 @@ public class BackgroundAudit {
                 runCycle();
             } catch (RuntimeException e) {
                 LOG.warnf("background audit cycle failed, will retry: %s", e.getMessage());
-                metrics.counter("harbormaster.audit.cycles", "result", "failure").increment();
+                cyclesFailed.increment();
             }
         }
     }
@@ -146,9 +179,11 @@ public class BackgroundAudit {
             auditedSet = set;
             findings.set(found);
         }
-        timer.stop(metrics.timer("harbormaster.audit.cycle"));
-        metrics.counter("harbormaster.audit.cycles", "result", "success").increment();
-        metrics.counter("harbormaster.audit.reports.written").increment(written);
+        if (cycleTime != null) {
+            timer.stop(cycleTime);
+            cyclesDone.increment();
+            reportsWritten.increment(written);
+        }
         LOG.debugf("background audit: %d namespaces, %d objects, %d reports written, %d deleted%s",
                 audited, objects, written, deleted, complete ? "" : " (budget spent; continues next cycle)");
         return new Cycle(audited, objects, written, deleted, complete);
