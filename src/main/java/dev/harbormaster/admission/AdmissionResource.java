@@ -112,7 +112,7 @@ public class AdmissionResource {
         if (e instanceof jakarta.ws.rs.WebApplicationException web) {
             return web.getResponse();
         }
-        FailureAnswers.logUnexpected(e);
+        recorder.unexpected(e);
         return Response.serverError().type(MediaType.TEXT_PLAIN_TYPE).entity(FailureAnswers.INTERNAL_ERROR + "\n").build();
     }
 }

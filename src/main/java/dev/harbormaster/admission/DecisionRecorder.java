@@ -68,6 +68,7 @@ public class DecisionRecorder {
     /** Per policy, a counter per outcome and action (outcome ordinal × {@link #ACTIONS} + action index), made when first needed. */
     private final Map<String, Counter[]> evaluations = new ConcurrentHashMap<>();
     private final Map<String, Counter> badRequests = new ConcurrentHashMap<>();
+    private final Counter internalErrors;
 
     @Inject
     public DecisionRecorder(MeterRegistry metrics, Engine engine) {
@@ -84,6 +85,16 @@ public class DecisionRecorder {
                     .tag("door", door)
                     .register(metrics));
         }
+        internalErrors = Counter.builder("harbormaster.admission.internal.errors")
+                .description("Requests answered 500 because of a bug (kube-apiserver then applies the webhook's failurePolicy); "
+                        + "the log has one line per kind of failure")
+                .register(metrics);
+    }
+
+    /** A bug met while answering: counted, and logged once per kind of failure per interval. */
+    public void unexpected(Throwable failure) {
+        internalErrors.increment();
+        FailureAnswers.logUnexpected(failure);
     }
 
     /** An enum's name as a label value: lower-case, as every label value in the metrics and the log. */

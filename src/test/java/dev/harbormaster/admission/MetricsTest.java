@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(MetricsTest.FreshStart.class)
-class MetricsTest {
+public class MetricsTest {
 
     /** An application of its own, so that no other test's requests have been counted before the first scrape. */
     public static class FreshStart implements QuarkusTestProfile {
@@ -44,9 +44,9 @@ class MetricsTest {
     PolicyStore policies;
 
     /** One scrape: HELP text by family, and every sample line. */
-    record Scrape(Map<String, String> help, Map<String, String> types, List<String> samples) {
+    public record Scrape(Map<String, String> help, Map<String, String> types, List<String> samples) {
 
-        static Scrape of(String text) {
+        public static Scrape of(String text) {
             Map<String, String> help = new LinkedHashMap<>();
             Map<String, String> types = new LinkedHashMap<>();
             List<String> samples = new ArrayList<>();
@@ -90,6 +90,7 @@ class MetricsTest {
         List<String> families = fresh.help().keySet().stream().filter(name -> name.startsWith("harbormaster_")).toList();
         assertThat(families).contains(
                 "harbormaster_admission_bad_requests",
+                "harbormaster_admission_internal_errors",
                 "harbormaster_policies_loaded",
                 "harbormaster_policy_reloads",
                 "harbormaster_policy_set_last_reload_success_timestamp_seconds",
@@ -107,6 +108,7 @@ class MetricsTest {
         for (String door : List.of("validate", "mutate", "other")) {
             assertThat(fresh.value("harbormaster_admission_bad_requests_total{door=\"" + door + "\"}")).isZero();
         }
+        assertThat(fresh.value("harbormaster_admission_internal_errors_total")).isZero();
         assertThat(fresh.value("harbormaster_policy_reloads_total{result=\"success\"}")).isZero();
         assertThat(fresh.value("harbormaster_policy_reloads_total{result=\"failure\"}")).isZero();
         // The first load counts as the last successful one; the revision is the set's.
