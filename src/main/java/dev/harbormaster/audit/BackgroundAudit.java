@@ -52,6 +52,8 @@ public class BackgroundAudit {
             .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports")
             .withNamespaced(true).build();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The group Policy Reporter files the results under. */
+    static final String CATEGORY = "Harbormaster";
     private static final Map<String, Object> AUDITOR = Map.of("username", "system:serviceaccount:harbormaster:background-audit");
 
     private final boolean enabled;
@@ -252,6 +254,7 @@ public class BackgroundAudit {
         entry.put("source", "harbormaster");
         entry.put("policy", result.policy());
         entry.put("rule", result.fieldPath() == null ? result.policy() : result.fieldPath());
+        entry.put("category", CATEGORY);
         entry.put("result", outcome);
         ActionPolicy.Conclusion conclusion = ActionPolicy.conclude(result);
         entry.put("severity", conclusion.denies() ? "high" : conclusion.warns() ? "medium" : "low");
@@ -281,6 +284,8 @@ public class BackgroundAudit {
                 .withNewMetadata().withName(REPORT_NAME).withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/managed-by", "harbormaster").endMetadata()
                 .build();
+        // What the report covers: Policy Reporter takes it for a result that names no resource.
+        fresh.setAdditionalProperty("scope", Map.of("apiVersion", "v1", "kind", "Namespace", "name", namespace));
         fresh.setAdditionalProperty("summary", report.summary());
         fresh.setAdditionalProperty("results", report.results());
         if (existing == null) {
