@@ -15,6 +15,8 @@ import dev.harbormaster.policy.PolicyStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -154,18 +156,26 @@ public class BackgroundAudit {
         return new Cycle(audited, objects, written, deleted, complete);
     }
 
-    /** The workloads worth a report, and the PDBs and HPAs; objects a controller owns are audited at their owner. */
+    /**
+     * The workloads worth a report, and the PDBs and HPAs; objects a controller owns are audited at their owner.
+     *
+     * <p>Read by LIST per namespace at resourceVersion 0, which kube-apiserver answers from its watch cache
+     * (no etcd read), rather than from informers: informers would keep every Pod, ReplicaSet and Job of
+     * the cluster in this process between cycles (the ClusterView's informers keep only what the rules
+     * look up, trimmed), while a cycle needs one namespace at a time and is bounded by max-objects-per-cycle.
+     */
     private static List<Map<String, Object>> objectsIn(KubernetesClient client, String namespace) {
+        ListOptions fromWatchCache = new ListOptionsBuilder().withResourceVersion("0").build();
         List<HasMetadata> objects = new ArrayList<>();
-        objects.addAll(client.apps().deployments().inNamespace(namespace).list().getItems());
-        objects.addAll(client.apps().statefulSets().inNamespace(namespace).list().getItems());
-        objects.addAll(client.apps().daemonSets().inNamespace(namespace).list().getItems());
-        objects.addAll(client.apps().replicaSets().inNamespace(namespace).list().getItems());
-        objects.addAll(client.batch().v1().cronjobs().inNamespace(namespace).list().getItems());
-        objects.addAll(client.batch().v1().jobs().inNamespace(namespace).list().getItems());
-        objects.addAll(client.pods().inNamespace(namespace).list().getItems());
-        objects.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
-        objects.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems());
+        objects.addAll(client.apps().deployments().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.apps().statefulSets().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.apps().daemonSets().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.apps().replicaSets().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.batch().v1().cronjobs().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.batch().v1().jobs().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.pods().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list(fromWatchCache).getItems());
         List<Map<String, Object>> maps = new ArrayList<>();
         for (HasMetadata object : objects) {
             boolean controlled = object.getMetadata().getOwnerReferences() != null

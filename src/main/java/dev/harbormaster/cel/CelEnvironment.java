@@ -107,8 +107,9 @@ public final class CelEnvironment {
             if (cached.isPresent()) {
                 return new CelExpression(expression, cel.createProgram(cached.get()));
             }
-            refuseAuthorizer(cel.parse(expression).getAst());
-            CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+            CelAbstractSyntaxTree parsed = cel.parse(expression).getAst();
+            refuseAuthorizer(parsed);
+            CelAbstractSyntaxTree ast = cel.check(parsed).getAst();
             checkConstantRegexes(ast);
             CelType actual = ast.getResultType();
             if (resultType.kind() != CelKind.DYN && actual.kind() != CelKind.DYN && !actual.equals(resultType)) {

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -38,6 +40,8 @@ class BackgroundAuditTest {
     ClusterView cluster;
     @Inject
     MeterRegistry metrics;
+    @KubernetesTestServer
+    KubernetesServer server;
 
     private BackgroundAudit audit(int budget) {
         return new BackgroundAudit(true, Duration.ofMinutes(5), budget, clients, policies, engine, cluster, metrics,
@@ -139,5 +143,25 @@ class BackgroundAuditTest {
         assertThat(second.complete()).isTrue();
         assertThat(report("team-b")).isNotNull();
         assertThat(failing(report("team-b"), "app")).containsExactly("disallow-latest-tag");
+    }
+
+    @Test
+    void objectsAreListedFromKubeApiserversWatchCache() throws Exception {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("cached").endMetadata().build()).create();
+        client.apps().deployments().inNamespace("cached").resource(deployment("cached", "web", "web:1", true)).create();
+        var mock = server.getKubernetesMockServer();
+        while (mock.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+            // drop what came before this cycle
+        }
+        audit(1000).runCycle();
+        List<String> lists = new java.util.ArrayList<>();
+        for (var r = mock.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+             r = mock.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (r.getMethod().equals("GET") && r.getPath().contains("/namespaces/cached/") && !r.getPath().contains("policyreports")) {
+                lists.add(r.getPath());
+            }
+        }
+        assertThat(lists).as("one LIST per audited kind").hasSize(9)
+                .allSatisfy(path -> assertThat(path).contains("resourceVersion=0"));
     }
 }
