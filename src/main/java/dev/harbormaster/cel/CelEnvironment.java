@@ -35,9 +35,16 @@ public final class CelEnvironment {
     public static final String CLUSTER = "cluster";
 
     private final Cel cel;
+    private final CheckedExpressionCache cache;
 
     /** Evaluation is bounded per request by a {@link Budget}, not by the environment. */
     public CelEnvironment() {
+        this(null);
+    }
+
+    /** @param cache where checked expressions are kept between runs (the CLI's), or null to check every one */
+    public CelEnvironment(CheckedExpressionCache cache) {
+        this.cache = cache;
         CelOptions options = CelOptions.current()
                 .enableHeterogeneousNumericComparisons(true)
                 .enableOptionalSyntax(true)
@@ -95,6 +102,11 @@ public final class CelEnvironment {
             throw new CelCompileException("the expression is empty");
         }
         try {
+            // Only expressions that passed every check below are cached.
+            var cached = cache == null ? java.util.Optional.<CelAbstractSyntaxTree>empty() : cache.get(expression, resultType);
+            if (cached.isPresent()) {
+                return new CelExpression(expression, cel.createProgram(cached.get()));
+            }
             CelAbstractSyntaxTree parsed = cel.parse(expression).getAst();
             refuseAuthorizer(parsed);
             CelAbstractSyntaxTree ast = cel.check(parsed).getAst();
@@ -104,7 +116,11 @@ public final class CelEnvironment {
             if (resultType.kind() != CelKind.DYN && actual.kind() != CelKind.DYN && !actual.equals(resultType)) {
                 throw new CelCompileException("the expression must evaluate to " + resultType.name() + ", not " + actual.name());
             }
-            return new CelExpression(expression, cel.createProgram(ast));
+            CelExpression compiled = new CelExpression(expression, cel.createProgram(ast));
+            if (cache != null) {
+                cache.put(expression, resultType, ast);
+            }
+            return compiled;
         } catch (CelValidationException e) {
             throw new CelCompileException(e.getMessage());
         } catch (CelEvaluationException e) {
