@@ -187,7 +187,7 @@ public final class PolicyTestRunner {
         List<CompiledPolicy> validating = all.validating().stream().filter(p -> names.contains(p.name())).toList();
         List<CompiledPolicy> mutating = all.mutating().stream().filter(p -> names.contains(p.name())).toList();
         return validating.size() + mutating.size() == Set.copyOf(names).size()
-                ? Optional.of(new PolicySet(validating, mutating, all.origin(), all.loadedAt()))
+                ? Optional.of(all.with(validating, mutating))
                 : Optional.empty();
     }
 
@@ -205,8 +205,7 @@ public final class PolicyTestRunner {
             merged.putAll(overrides);
             return policy.withParams(merged);
         };
-        return new PolicySet(policies.validating().stream().map(apply).toList(), policies.mutating().stream().map(apply).toList(),
-                policies.origin(), policies.loadedAt());
+        return policies.with(policies.validating().stream().map(apply).toList(), policies.mutating().stream().map(apply).toList());
     }
 
     private static AdmissionInput input(Case testCase) throws IOException {

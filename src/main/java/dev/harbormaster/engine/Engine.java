@@ -76,7 +76,7 @@ public class Engine {
     }
 
     private Verdict validate(AdmissionInput input, PolicySet policies, ClusterView cluster, boolean ratchet) {
-        Evaluation evaluation = new Evaluation(input, cluster, Budget.start(limits), ratchet);
+        Evaluation evaluation = new Evaluation(input, policies, cluster, Budget.start(limits), ratchet);
         for (CompiledPolicy policy : Matcher.validating(policies, input, evaluation.namespaceObject)) {
             Validator.validate(policy, actionPolicy.inForce(policy.actions()), evaluation);
         }
@@ -88,7 +88,7 @@ public class Engine {
      * sent to the final one. A mutation that fails denies under failurePolicy Fail.
      */
     public Verdict mutate(AdmissionInput input, PolicySet policies, ClusterView cluster) {
-        Evaluation evaluation = new Evaluation(input, cluster, Budget.start(limits), false);
+        Evaluation evaluation = new Evaluation(input, policies, cluster, Budget.start(limits), false);
         if (input.object() == null) {
             return ActionPolicy.verdict(evaluation.results, evaluation.notices, evaluation.auditAnnotations, null, null);
         }

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,8 @@ public final class PolicyLoader {
     public static final String MUTATING_POLICY = "MutatingPolicy";
     /** Test cases kept beside the policies; read by the policy test runner, passed over here. */
     public static final String POLICY_TEST = "PolicyTest";
+    /** Exempts the objects it selects from policies it names; namespaced, unlike the policies. */
+    public static final String POLICY_EXCEPTION = "PolicyException";
     /** Where the default pack sits on the class path. */
     public static final String BUNDLED = "policies";
 
@@ -81,47 +84,140 @@ public final class PolicyLoader {
     }
 
     public PolicySet load(List<PolicySource> sources, String origin) throws PolicyLoadException {
+        return load(sources, List.of(), origin).set();
+    }
+
+    /** A policy resource of the cluster: the version it holds now, and the last version that loaded (null: none yet). */
+    public record Resource(PolicySource current, PolicySource lastGood) {
+    }
+
+    /**
+     * What a load of files and resources gave.
+     *
+     * @param resourceErrors per resource (by source name): what is wrong with the version it holds now
+     * @param lastGood       the resources whose version of now is in force (the next load's lastGood)
+     */
+    public record Loaded(PolicySet set, Map<String, List<PolicyError>> resourceErrors, Map<String, PolicySource> lastGood) {
+    }
+
+    /**
+     * Files and resources into one set. The files are all or nothing (any error fails the load, and
+     * the set in force stays); a resource is judged alone: a broken one is reported and stays out,
+     * or keeps its last good version in force, and the rest of the set loads. A resource's policy
+     * whose name a file already uses is refused, as is an exception that names no policy in force.
+     */
+    public Loaded load(List<PolicySource> files, List<Resource> resources, String origin) throws PolicyLoadException {
         List<PolicyError> errors = new ArrayList<>();
         List<Located> located = new ArrayList<>();
-        for (PolicySource source : sources) {
+        for (PolicySource source : files) {
             located.addAll(documents(source, errors));
+        }
+        Map<String, List<PolicyError>> resourceErrors = new LinkedHashMap<>();
+        List<Resource> sorted = resources.stream().sorted(Comparator.comparing(r -> r.current().name())).toList();
+        for (Resource resource : sorted) {
+            List<PolicyError> own = new ArrayList<>();
+            resourceErrors.put(resource.current().name(), own);
+            located.addAll(documents(resource.current(), own));
         }
         // Compiling is CPU-bound (cel-java builds its type-checking environment for every
         // expression), so documents compile in parallel; names and errors are then taken in file order.
         Map<Expression, CelExpression> programs = new ConcurrentHashMap<>();
-        List<Compiled> compiled = located.parallelStream().map(document -> compile(document, programs)).toList();
+        List<Compiled> compiled = new ArrayList<>(located.parallelStream().map(document -> compile(document, programs)).toList());
+        Map<String, PolicySource> lastGood = new LinkedHashMap<>();
+        for (Resource resource : sorted) {
+            String key = resource.current().name();
+            boolean broken = !resourceErrors.get(key).isEmpty()
+                    || compiled.stream().anyMatch(c -> c.located().source() == resource.current() && !c.errors().isEmpty());
+            if (!broken) {
+                lastGood.put(key, resource.current());
+            } else if (resource.lastGood() != null) {
+                // The version that loaded before stays in force until this one is fixed.
+                List<PolicyError> ignored = new ArrayList<>();
+                compiled.removeIf(c -> c.located().source() == resource.current());
+                for (Located document : documents(resource.lastGood(), ignored)) {
+                    Compiled before = compile(document, programs);
+                    compiled.add(new Compiled(document, before.policy(), before.document(), List.of(), List.of()));
+                }
+                lastGood.put(key, resource.lastGood());
+            }
+        }
         List<CompiledPolicy> policies = new ArrayList<>();
+        List<Compiled> exceptions = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         List<PolicyError> warnings = new ArrayList<>();
         for (Compiled document : compiled) {
-            errors.addAll(document.errors());
+            List<PolicyError> into = errorsOf(document.located(), errors, resourceErrors);
+            into.addAll(document.errors());
             warnings.addAll(document.warnings());
             if (document.policy() == null) {
+                if (document.errors().isEmpty() && document.document() != null && POLICY_EXCEPTION.equals(document.document().kind())) {
+                    exceptions.add(document);
+                }
                 continue;
             }
             String earlier = seen.putIfAbsent(document.policy().name(), document.policy().source());
             if (earlier != null) {
-                errors.add(error(document.located(), document.policy().name(), "metadata.name",
+                into.add(error(document.located(), document.policy().name(), "metadata.name",
                         "a policy of this name is already defined in " + earlier));
+                lastGood.remove(document.located().source().name());
             } else {
                 policies.add(document.policy());
+            }
+        }
+        Map<String, CompiledPolicy> byName = new HashMap<>();
+        policies.forEach(policy -> byName.put(policy.name(), policy));
+        List<CompiledException> inForce = new ArrayList<>();
+        Map<String, String> seenExceptions = new HashMap<>();
+        for (Compiled document : exceptions) {
+            List<PolicyError> into = errorsOf(document.located(), errors, resourceErrors);
+            List<String> problems = new ArrayList<>();
+            CompiledException exception = ExceptionCompiler.compile(label(document.located(), document.document().name()),
+                    document.document(), name -> java.util.Optional.ofNullable(byName.get(name)), problems);
+            into.addAll(located(document.located(), document.document().name(), problems));
+            if (exception == null) {
+                lastGood.remove(document.located().source().name());
+                continue;
+            }
+            String earlier = seenExceptions.putIfAbsent(exception.id(), exception.source());
+            if (earlier != null) {
+                into.add(error(document.located(), exception.id(), "metadata.name", "an exception of this name is already defined in " + earlier));
+                lastGood.remove(document.located().source().name());
+            } else {
+                inForce.add(exception);
             }
         }
         if (!errors.isEmpty()) {
             throw new PolicyLoadException(errors);
         }
         policies.sort(Comparator.comparing(CompiledPolicy::name));
-        inForce = programs;
-        return new PolicySet(
+        inForce.sort(Comparator.comparing(CompiledException::id));
+        this.inForce = programs;
+        resourceErrors.values().removeIf(List::isEmpty);
+        PolicySet set = new PolicySet(
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.VALIDATING).toList(),
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.MUTATING).toList(),
-                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList());
+                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList(), inForce);
+        return new Loaded(set, resourceErrors, lastGood);
     }
 
-    /** One document compiled: the policy (none for a test document or a broken one), what is wrong with it, what looks wrong. */
-    private record Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors, List<PolicyError> warnings) {
-        Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors) {
-            this(located, policy, errors, List.of());
+    /** Where a document's problems go: its resource's own list, or the files' (which fail the load). */
+    private static List<PolicyError> errorsOf(Located located, List<PolicyError> fileErrors, Map<String, List<PolicyError>> resourceErrors) {
+        return located.source().resource() ? resourceErrors.computeIfAbsent(located.source().name(), k -> new ArrayList<>()) : fileErrors;
+    }
+
+    /** How a compiled policy or exception names where it came from: the resource, or the file and document. */
+    private static String label(Located located, String name) {
+        return located.source().resource() ? located.source().name() : located.source().name() + " (document " + located.index() + ")";
+    }
+
+    /**
+     * One document compiled: the policy (none for a test document, an exception, or a broken one),
+     * the document as read (null when unreadable), what is wrong with it, what looks wrong.
+     */
+    private record Compiled(Located located, CompiledPolicy policy, PolicyDocument document, List<PolicyError> errors,
+                            List<PolicyError> warnings) {
+        Compiled(Located located, PolicyDocument document, List<PolicyError> errors) {
+            this(located, null, document, errors, List.of());
         }
     }
 
@@ -133,27 +229,36 @@ public final class PolicyLoader {
             return new Compiled(located, null, List.of(error(located, null, null, e.getOriginalMessage())));
         }
         if (POLICY_TEST.equals(document.kind())) {
-            return new Compiled(located, null, List.of());
+            return new Compiled(located, document, List.of());
         }
         String name = document.name();
         if (!PolicyDocument.API_VERSION.equals(document.apiVersion())) {
-            return new Compiled(located, null, List.of(
+            return new Compiled(located, document, List.of(
                     error(located, name, "apiVersion", "'" + printable(document.apiVersion()) + "' is not " + PolicyDocument.API_VERSION)));
         }
-        if (!VALIDATING_POLICY.equals(document.kind()) && !MUTATING_POLICY.equals(document.kind())) {
-            return new Compiled(located, null, List.of(error(located, name, "kind", "'" + printable(document.kind()) + "' is not one of ["
-                    + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_TEST + "]")));
+        if (!VALIDATING_POLICY.equals(document.kind()) && !MUTATING_POLICY.equals(document.kind())
+                && !POLICY_EXCEPTION.equals(document.kind())) {
+            return new Compiled(located, document, List.of(error(located, name, "kind", "'" + printable(document.kind()) + "' is not one of ["
+                    + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_EXCEPTION + ", " + POLICY_TEST + "]")));
         }
         if (name == null || name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
-            return new Compiled(located, null, List.of(error(located, name, "metadata.name", "'" + printable(name)
+            return new Compiled(located, document, List.of(error(located, name, "metadata.name", "'" + printable(name)
                     + "' is not a valid name (lower-case letters, digits,"
                     + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)")));
         }
+        if (POLICY_EXCEPTION.equals(document.kind())) {
+            // Compiled once the policies it names are known.
+            return new Compiled(located, document, List.of());
+        }
+        if (document.namespace() != null) {
+            return new Compiled(located, document, List.of(error(located, name, "metadata.namespace",
+                    "a " + document.kind() + " is cluster-scoped; remove the namespace")));
+        }
         List<String> problems = new ArrayList<>();
         List<String> doubts = new ArrayList<>();
-        CompiledPolicy policy = compiler.compile(located.source().name() + " (document " + located.index() + ")", document,
+        CompiledPolicy policy = compiler.compile(label(located, name), document,
                 (text, resultType) -> program(new Expression(text, resultType), programs), problems, doubts);
-        return new Compiled(located, policy, located(located, name, problems), located(located, name, doubts));
+        return new Compiled(located, policy, document, located(located, name, problems), located(located, name, doubts));
     }
 
     private static List<PolicyError> located(Located located, String name, List<String> problems) {

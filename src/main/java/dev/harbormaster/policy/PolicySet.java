@@ -27,19 +27,48 @@ public final class PolicySet {
     private final Map<MatchCriteria.Request, Candidates> mutatingByRequest = new ConcurrentHashMap<>();
 
     private final List<String> warnings;
+    private final List<CompiledException> exceptions;
+    private final Map<String, List<CompiledException>> exceptionsByPolicy;
 
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt) {
-        this(validating, mutating, origin, loadedAt, List.of());
+        this(validating, mutating, origin, loadedAt, List.of(), List.of());
     }
 
     /** @param warnings what loaded but is probably a mistake (a rule on resource "pod"), each with file, policy and field */
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt,
-                     List<String> warnings) {
+                     List<String> warnings, List<CompiledException> exceptions) {
         this.validating = List.copyOf(validating);
         this.mutating = List.copyOf(mutating);
         this.origin = origin;
         this.loadedAt = loadedAt;
         this.warnings = List.copyOf(warnings);
+        this.exceptions = List.copyOf(exceptions);
+        Map<String, List<CompiledException>> byPolicy = new java.util.HashMap<>();
+        for (CompiledException exception : this.exceptions) {
+            exception.policies().keySet().forEach(policy -> byPolicy.computeIfAbsent(policy, p -> new ArrayList<>()).add(exception));
+        }
+        byPolicy.replaceAll((policy, list) -> List.copyOf(list));
+        this.exceptionsByPolicy = Map.copyOf(byPolicy);
+    }
+
+    /** The same set with other policies (a policy test's selection, or its params): origin, warnings and exceptions kept. */
+    public PolicySet with(List<CompiledPolicy> otherValidating, List<CompiledPolicy> otherMutating) {
+        return new PolicySet(otherValidating, otherMutating, origin, loadedAt, warnings, exceptions);
+    }
+
+    /** The PolicyExceptions in force, expired ones included (they are reported as expired). */
+    public List<CompiledException> exceptions() {
+        return exceptions;
+    }
+
+    /** The exceptions that name the policy, in namespace/name order. */
+    public List<CompiledException> exceptionsFor(String policy) {
+        return exceptionsByPolicy.getOrDefault(policy, List.of());
+    }
+
+    /** The policy of that name, validating or mutating. */
+    public java.util.Optional<CompiledPolicy> policy(String name) {
+        return java.util.stream.Stream.concat(validating.stream(), mutating.stream()).filter(p -> p.name().equals(name)).findFirst();
     }
 
     /** What the load warned about: it is in force, but probably not as meant. */
