@@ -1,6 +1,7 @@
 package dev.harbormaster.cluster;
 
 import dev.harbormaster.config.HarbormasterConfig;
+import dev.harbormaster.policy.ClusterPolicies;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,9 +26,7 @@ public class ClusterViews {
     @Produces
     @Singleton
     ClusterView clusterView(HarbormasterConfig config, Instance<KubernetesClient> client, MeterRegistry metrics) {
-        boolean watch = watch(config.cluster().enabled(), System.getenv("KUBERNETES_SERVICE_HOST") != null,
-                configured("quarkus.kubernetes-client.api-server-url") || configured("kubernetes.master"));
-        if (!watch) {
+        if (!watching(config)) {
             LOG.info("no cluster to watch: policies that need cluster state warn that they could not check");
             return ClusterView.OFFLINE;
         }
@@ -38,6 +37,27 @@ public class ClusterViews {
                 .strongReference(true)
                 .register(metrics));
         return view;
+    }
+
+    /**
+     * The policy resources (ValidatingPolicy, MutatingPolicy, PolicyException), watched when the
+     * cluster is; the policy store merges them with its files.
+     */
+    @Produces
+    @Singleton
+    ClusterPolicies clusterPolicies(HarbormasterConfig config, Instance<KubernetesClient> client) {
+        return watching(config) ? new PolicyResourceInformers(client.get()) : ClusterPolicies.NONE;
+    }
+
+    void close(@Disposes ClusterPolicies policies) {
+        if (policies instanceof PolicyResourceInformers informers) {
+            informers.close();
+        }
+    }
+
+    private static boolean watching(HarbormasterConfig config) {
+        return watch(config.cluster().enabled(), System.getenv("KUBERNETES_SERVICE_HOST") != null,
+                configured("quarkus.kubernetes-client.api-server-url") || configured("kubernetes.master"));
     }
 
     /** Whether to watch: as set, or with {@code auto} when in a pod or pointed at an API server. */

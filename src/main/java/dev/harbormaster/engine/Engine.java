@@ -80,6 +80,7 @@ public class Engine {
         for (CompiledPolicy policy : Matcher.validating(policies, input, evaluation.namespaceObject)) {
             Validator.validate(policy, actionPolicy.inForce(policy.actions()), evaluation);
         }
+        OwnResources.check(input, policies).ifPresent(evaluation.results::add);
         return ActionPolicy.verdict(evaluation.results, evaluation.notices, evaluation.auditAnnotations, null, null);
     }
 

@@ -200,6 +200,35 @@ public final class PolicyLoader {
         return new Loaded(set, resourceErrors, lastGood);
     }
 
+    /**
+     * What is wrong with a policy resource someone applies, against the set in force: what loading
+     * it would report, a name a file (or another resource) already uses, an exception naming a
+     * policy that is not in force, or one that has already expired. Each "field: message", as
+     * {@code harbormaster test} ends its lines. Leaves the programs in force alone.
+     */
+    public List<String> check(PolicySource resource, PolicySet inForce) {
+        List<PolicyError> errors = new ArrayList<>();
+        Map<Expression, CelExpression> programs = new HashMap<>();
+        for (Located document : documents(resource, errors)) {
+            Compiled compiled = compile(document, programs);
+            errors.addAll(compiled.errors());
+            String name = compiled.document() == null ? null : compiled.document().name();
+            if (compiled.policy() != null) {
+                inForce.policy(compiled.policy().name()).filter(p -> !p.source().equals(resource.name())).ifPresent(p ->
+                        errors.add(error(document, name, "metadata.name", "a policy of this name is already defined in " + p.source())));
+            } else if (compiled.errors().isEmpty() && compiled.document() != null && POLICY_EXCEPTION.equals(compiled.document().kind())) {
+                List<String> problems = new ArrayList<>();
+                CompiledException exception = ExceptionCompiler.compile(resource.name(), compiled.document(), inForce::policy, problems);
+                errors.addAll(located(document, name, problems));
+                if (exception != null && exception.expired(Instant.now())) {
+                    errors.add(error(document, name, "spec.expiresAt", "'" + exception.expiresAt()
+                            + "' is in the past: an exception that has expired exempts nothing"));
+                }
+            }
+        }
+        return errors.stream().map(PolicyError::fieldAndMessage).toList();
+    }
+
     /** Where a document's problems go: its resource's own list, or the files' (which fail the load). */
     private static List<PolicyError> errorsOf(Located located, List<PolicyError> fileErrors, Map<String, List<PolicyError>> resourceErrors) {
         return located.source().resource() ? resourceErrors.computeIfAbsent(located.source().name(), k -> new ArrayList<>()) : fileErrors;
