@@ -133,6 +133,8 @@ public final class PolicyLoader {
             } else if (resource.lastGood() != null) {
                 // The version that loaded before stays in force until this one is fixed.
                 List<PolicyError> ignored = new ArrayList<>();
+                compiled.stream().filter(c -> c.located().source() == resource.current())
+                        .forEach(c -> resourceErrors.get(key).addAll(c.errors()));
                 compiled.removeIf(c -> c.located().source() == resource.current());
                 for (Located document : documents(resource.lastGood(), ignored)) {
                     Compiled before = compile(document, programs);
