@@ -45,7 +45,14 @@ final class PolicyOptions {
 
     /** Loads the policies; what the load warns about goes to {@code err}, beside the command's output. */
     PolicySet load(java.io.PrintWriter err) throws IOException, PolicyLoadException {
-        PolicySet set = new PolicyLoader(cel()).load(sources(), describe());
+        return load(err, List.of());
+    }
+
+    /** The policies and more documents beside them (PolicyExceptions), loaded as one set. */
+    PolicySet load(java.io.PrintWriter err, List<PolicySource> more) throws IOException, PolicyLoadException {
+        List<PolicySource> all = new ArrayList<>(sources());
+        all.addAll(more);
+        PolicySet set = new PolicyLoader(cel()).load(all, describe());
         set.warnings().forEach(warning -> err.println("warning: " + warning));
         return set;
     }
