@@ -50,7 +50,7 @@ final class Validator {
             String message = message(check, activation);
             if (policy.ratchetOnUpdate() && evaluation.ratchet && message.equals(messageBefore(check, policy, evaluation))) {
                 evaluation.results.add(new PolicyResult(policy.name(), Outcome.VIOLATION, ActionPolicy.ratcheted(actions),
-                        "not blocking this update (broken as before): " + message,
+                        "not blocking (already broken): " + message,
                         check.reason(), check.fieldPath()));
                 continue;
             }

@@ -84,7 +84,16 @@ public final class PolicyLoader {
     }
 
     public PolicySet load(List<PolicySource> sources, String origin) throws PolicyLoadException {
-        return load(sources, List.of(), origin).set();
+        return load(List.of(), sources, origin);
+    }
+
+    /**
+     * Loads a base pack (the bundled one) with more policies over it: a policy of {@code sources}
+     * replaces the base's policy of the same name (a warning says so when the two differ); two of
+     * the same name within {@code sources} are an error.
+     */
+    public PolicySet load(List<PolicySource> base, List<PolicySource> sources, String origin) throws PolicyLoadException {
+        return load(base, sources, List.of(), origin).set();
     }
 
     /** A policy resource of the cluster: the version it holds now, and the last version that loaded (null: none yet). */
@@ -106,18 +115,34 @@ public final class PolicyLoader {
      * or keeps its last good version in force, and the rest of the set loads. A resource's policy
      * whose name a file already uses is refused, as is an exception that names no policy in force.
      */
-    public Loaded load(List<PolicySource> files, List<Resource> resources, String origin) throws PolicyLoadException {
+    public Loaded load(List<PolicySource> base, List<PolicySource> files, List<Resource> resources, String origin) throws PolicyLoadException {
         List<PolicyError> errors = new ArrayList<>();
         List<Located> located = new ArrayList<>();
         for (PolicySource source : files) {
             located.addAll(documents(source, errors));
         }
+        List<PolicyError> replaced = new ArrayList<>();
+        Map<String, Located> own = new HashMap<>();
+        located.stream().filter(PolicyLoader::isPolicy).forEach(d -> own.putIfAbsent(d.node().path("metadata").path("name").asText(), d));
+        List<Located> kept = new ArrayList<>();
+        for (PolicySource source : base) {
+            for (Located document : documents(source, errors)) {
+                Located replacement = isPolicy(document) ? own.get(document.node().path("metadata").path("name").asText()) : null;
+                if (replacement == null) {
+                    kept.add(document);
+                } else if (!replacement.node().equals(document.node())) {
+                    replaced.add(error(document, document.node().path("metadata").path("name").asText(), null,
+                            "replaced by the policy of the same name in " + replacement.source().name()));
+                }
+            }
+        }
+        located.addAll(0, kept);
         Map<String, List<PolicyError>> resourceErrors = new LinkedHashMap<>();
         List<Resource> sorted = resources.stream().sorted(Comparator.comparing(r -> r.current().name())).toList();
         for (Resource resource : sorted) {
-            List<PolicyError> own = new ArrayList<>();
-            resourceErrors.put(resource.current().name(), own);
-            located.addAll(documents(resource.current(), own));
+            List<PolicyError> ownErrors = new ArrayList<>();
+            resourceErrors.put(resource.current().name(), ownErrors);
+            located.addAll(documents(resource.current(), ownErrors));
         }
         // Compiling is CPU-bound (cel-java builds its type-checking environment for every
         // expression), so documents compile in parallel; names and errors are then taken in file order.
@@ -146,7 +171,7 @@ public final class PolicyLoader {
         List<CompiledPolicy> policies = new ArrayList<>();
         List<Compiled> exceptions = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        List<PolicyError> warnings = new ArrayList<>();
+        List<PolicyError> warnings = new ArrayList<>(replaced);
         for (Compiled document : compiled) {
             List<PolicyError> into = errorsOf(document.located(), errors, resourceErrors);
             into.addAll(document.errors());
@@ -191,6 +216,8 @@ public final class PolicyLoader {
         if (!errors.isEmpty()) {
             throw new PolicyLoadException(errors);
         }
+        List<PolicySource> revisioned = new ArrayList<>(files);
+        sorted.forEach(resource -> revisioned.add(resource.current()));
         policies.sort(Comparator.comparing(CompiledPolicy::name));
         inForce.sort(Comparator.comparing(CompiledException::id));
         this.inForce = programs;
@@ -198,8 +225,42 @@ public final class PolicyLoader {
         PolicySet set = new PolicySet(
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.VALIDATING).toList(),
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.MUTATING).toList(),
-                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList(), inForce);
+                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList(), revision(revisioned), inForce);
         return new Loaded(set, resourceErrors, lastGood);
+    }
+
+    /** The first 12 hex digits of SHA-256 over the files' names and contents, in name order. */
+    static String revision(List<PolicySource> sources) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sources.stream().sorted(Comparator.comparing(PolicySource::name)).forEach(source -> {
+                sha.update(source.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(source.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            });
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /**
+     * Whether a document is meant for us: of the harbormaster.dev group, or of one of our kinds. Others
+     * beside the policies (a kustomization.yaml, a ConfigMap) are passed over with a warning; a
+     * document that is ours and wrong (a typo in its apiVersion or kind) is an error.
+     */
+    private static boolean isOurs(JsonNode node) {
+        String apiVersion = node.path("apiVersion").asText("");
+        String kind = node.path("kind").asText("");
+        return apiVersion.startsWith("harbormaster.dev/") || apiVersion.equals("harbormaster.dev")
+                || VALIDATING_POLICY.equals(kind) || MUTATING_POLICY.equals(kind) || POLICY_EXCEPTION.equals(kind) || POLICY_TEST.equals(kind);
+    }
+
+    private static boolean isPolicy(Located document) {
+        String kind = document.node().path("kind").asText();
+        return VALIDATING_POLICY.equals(kind) || MUTATING_POLICY.equals(kind);
+
     }
 
     /**
@@ -253,6 +314,11 @@ public final class PolicyLoader {
     }
 
     private Compiled compile(Located located, Map<Expression, CelExpression> programs) {
+        if (!isOurs(located.node())) {
+            return new Compiled(located, null, null, List.of(), List.of(error(located, null, null, "not a Harbormaster document (apiVersion '"
+                    + printable(located.node().path("apiVersion").asText("")) + "', kind '" + printable(located.node().path("kind").asText(""))
+                    + "'): ignored")));
+        }
         PolicyDocument document;
         try {
             document = YAML.treeToValue(located.node(), PolicyDocument.class);
@@ -351,7 +417,7 @@ public final class PolicyLoader {
      * A parser's message as one line: snakeyaml's and CEL's run over several, with an excerpt and a
      * caret under it (indented lines, dropped: the error already gives file, line and column).
      */
-    static String oneLine(String message) {
+    public static String oneLine(String message) {
         if (message == null) {
             return "unreadable";
         }
@@ -361,15 +427,24 @@ public final class PolicyLoader {
                 parts.add(line.strip());
             }
         }
-        return parts.isEmpty() ? message.strip() : String.join("; ", parts);
+        String line = parts.isEmpty() ? message.strip() : String.join("; ", parts);
+        return SNAKEYAML_EVENT.matcher(line).replaceAll(event -> switch (event.group(1)) {
+            case "MappingStart" -> "a mapping ({ or a nested key: an unquoted {{ template }}?)";
+            case "SequenceStart" -> "a list";
+            case "Scalar" -> "a value";
+            default -> "a YAML " + event.group(1).replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        });
     }
+
+    /** Jackson quotes snakeyaml's events by their Java names: {@code <org.yaml.snakeyaml.events.MappingStartEvent(anchor=null, …)>}. */
+    private static final java.util.regex.Pattern SNAKEYAML_EVENT = java.util.regex.Pattern.compile("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+?)Event\\([^>]*\\)>");
 
     /**
      * The line of {@code field} (a path such as {@code spec.validations[0].expression}) in the
      * document, or of the deepest part of it that exists (a missing field: its parent); the tree
      * keeps no locations, so the document is read again, only when there is an error to report.
      */
-    static int lineOf(Located located, String field) {
+    public static int lineOf(Located located, String field) {
         if (field == null || field.isEmpty()) {
             return located.line();
         }
@@ -441,7 +516,8 @@ public final class PolicyLoader {
                 index++;
                 int line = parser.currentTokenLocation().getLineNr();
                 JsonNode node = YAML.readTree(parser);
-                if (node == null || node.isNull() || node.isMissingNode()) {
+                // An empty document (two --- lines in a row, a trailing ---) is text "" to Jackson: nothing to read.
+                if (node == null || node.isNull() || node.isMissingNode() || (node.isTextual() && node.asText().isEmpty())) {
                     continue;
                 }
                 if (!node.isObject()) {

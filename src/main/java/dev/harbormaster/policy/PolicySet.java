@@ -29,19 +29,31 @@ public final class PolicySet {
     private final List<String> warnings;
     private final List<CompiledException> exceptions;
     private final Map<String, List<CompiledException>> exceptionsByPolicy;
+    private final String revision;
 
+    /** A set made from policies already compiled (a test's selection, a benchmark): no files, so no revision. */
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt) {
-        this(validating, mutating, origin, loadedAt, List.of(), List.of());
+        this(validating, mutating, origin, loadedAt, List.of(), "", List.of());
     }
 
-    /** @param warnings what loaded but is probably a mistake (a rule on resource "pod"), each with file, policy and field */
+    /**
+     * @param warnings what loaded but is probably a mistake (a rule on resource "pod"), each with file, policy and field
+     * @param revision a digest of the files the set was loaded from: equal on every replica that loaded the same files
+     */
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt,
-                     List<String> warnings, List<CompiledException> exceptions) {
+                     List<String> warnings, String revision) {
+        this(validating, mutating, origin, loadedAt, warnings, revision, List.of());
+    }
+
+    /** @param exceptions the PolicyExceptions in force */
+    public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt,
+                     List<String> warnings, String revision, List<CompiledException> exceptions) {
         this.validating = List.copyOf(validating);
         this.mutating = List.copyOf(mutating);
         this.origin = origin;
         this.loadedAt = loadedAt;
         this.warnings = List.copyOf(warnings);
+        this.revision = revision;
         this.exceptions = List.copyOf(exceptions);
         Map<String, List<CompiledException>> byPolicy = new java.util.HashMap<>();
         for (CompiledException exception : this.exceptions) {
@@ -53,7 +65,7 @@ public final class PolicySet {
 
     /** The same set with other policies (a policy test's selection, or its params): origin, warnings and exceptions kept. */
     public PolicySet with(List<CompiledPolicy> otherValidating, List<CompiledPolicy> otherMutating) {
-        return new PolicySet(otherValidating, otherMutating, origin, loadedAt, warnings, exceptions);
+        return new PolicySet(otherValidating, otherMutating, origin, loadedAt, warnings, revision, exceptions);
     }
 
     /** The PolicyExceptions in force, expired ones included (they are reported as expired). */
@@ -69,6 +81,11 @@ public final class PolicySet {
     /** The policy of that name, validating or mutating. */
     public java.util.Optional<CompiledPolicy> policy(String name) {
         return java.util.stream.Stream.concat(validating.stream(), mutating.stream()).filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** Which files are in force (a digest of their names and contents), for the decision log and the info metric. */
+    public String revision() {
+        return revision;
     }
 
     /** What the load warned about: it is in force, but probably not as meant. */
