@@ -140,7 +140,23 @@ public final class PolicyLoader {
         return new PolicySet(
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.VALIDATING).toList(),
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.MUTATING).toList(),
-                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList());
+                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList(), revision(sources));
+    }
+
+    /** The first 12 hex digits of SHA-256 over the files' names and contents, in name order. */
+    static String revision(List<PolicySource> sources) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sources.stream().sorted(Comparator.comparing(PolicySource::name)).forEach(source -> {
+                sha.update(source.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(source.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            });
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**

@@ -253,7 +253,7 @@ class AdmissionResourceTest {
         String metrics = RestAssured.given().baseUri(managementBase()).get("/q/metrics").asString();
         assertThat(metrics)
                 .contains("harbormaster_admission_requests_seconds_count{door=\"validate\",kind=\"Deployment\",operation=\"CREATE\",result=\"denied\"}")
-                .contains("harbormaster_policy_evaluations_total{outcome=\"violation\",policy=\"disallow-latest-tag\"}")
+                .contains("harbormaster_policy_evaluations_total{action=\"deny\",mode=\"enforce\",outcome=\"violation\",policy=\"disallow-latest-tag\"}")
                 .contains("harbormaster_policies_loaded");
     }
 
