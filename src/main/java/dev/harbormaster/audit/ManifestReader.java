@@ -220,7 +220,7 @@ public final class ManifestReader {
         String apiVersion = node.path("apiVersion").asText();
         String kind = node.path("kind").asText();
         if (apiVersion.startsWith("kustomize.config.k8s.io/")) {
-            remarks.add(skip(source, index, line, "skipped: a kustomize " + kind + ", not an object for the cluster (audit the output of kustomize build)"));
+            remarks.add(skip(source, index, line, "skipped: a kustomize " + PolicyLoader.printable(kind) + ", not an object for the cluster (audit the output of kustomize build)"));
             return;
         }
         if (kind.endsWith("List") && node.path("items").isArray()) {
@@ -235,9 +235,11 @@ public final class ManifestReader {
             }
             return;
         }
-        BuiltInKinds.problem(apiVersion, kind).ifPresent(problem -> remarks.add(problem(source, index, line, problem)));
+        // Values from the file are shown escaped and cut (PolicyLoader.printable): a notice stays one line.
+        BuiltInKinds.problem(PolicyLoader.printable(apiVersion), PolicyLoader.printable(kind))
+                .ifPresent(problem -> remarks.add(problem(source, index, line, problem)));
         if (!BuiltInKinds.builtInGroup(apiVersion) && customKinds.add(apiVersion + " " + kind)) {
-            remarks.add(problem(source, index, line, "a custom resource (" + apiVersion + " " + kind
+            remarks.add(problem(source, index, line, "a custom resource (" + PolicyLoader.printable(apiVersion + " " + kind)
                     + "), not a built-in kind: checked as any object, with no schema"));
         }
         if (!inNamespace(node, kind, source, index, line, problems)) {
@@ -269,8 +271,8 @@ public final class ManifestReader {
             return true;
         }
         if (options.namespaceGiven() && !own.equals(options.namespace())) {
-            problems.add(problem(source, index, line, "the object's namespace '" + own + "' does not match --namespace "
-                    + options.namespace() + " (kubectl refuses it too)"));
+            problems.add(problem(source, index, line, "the object's namespace '" + PolicyLoader.printable(own) + "' does not match --namespace "
+                    + PolicyLoader.printable(options.namespace()) + " (kubectl refuses it too)"));
             return false;
         }
         return true;

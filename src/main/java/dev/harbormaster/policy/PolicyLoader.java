@@ -397,7 +397,7 @@ public final class PolicyLoader {
     }
 
     /** A value from the file shown in an error: control characters escaped, at most 100 characters. */
-    static String printable(String value) {
+    public static String printable(String value) {
         if (value == null) {
             return null;
         }
