@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Reads policy files (YAML, several documents each) and compiles them into a {@link PolicySet}.
@@ -586,14 +585,34 @@ public final class PolicyLoader {
         if (!Files.isDirectory(directory)) {
             throw new IOException("policy directory " + directory + " does not exist or is not a directory");
         }
+        List<Path> files = new ArrayList<>();
+        Files.walkFileTree(directory, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attributes) {
+                        if (attributes.isRegularFile() && isPolicyFile(directory.relativize(file)) && !inOptionalPack(directory, file)) {
+                            files.add(file);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        // Listed, then gone (a temporary file renamed over a policy, a deleted one): the
+                        // directory as it is now does not have it.
+                        if (e instanceof java.nio.file.NoSuchFileException) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                        throw oneLine(e);
+                    }
+                });
         List<PolicySource> sources = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))
-                    && !inOptionalPack(directory, file)).sorted().toList()) {
+        for (Path file : files.stream().sorted().toList()) {
+            try {
                 sources.add(new PolicySource(file.toString(), readText(file)));
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // deleted between the listing and the read: as above
             }
-        } catch (java.io.UncheckedIOException e) {
-            throw oneLine(e.getCause());
         }
         return sources;
     }
