@@ -167,7 +167,8 @@ public class PolicyStore {
     @Scheduled(every = "${harbormaster.policies.reload-interval:2s}", delayed = "${harbormaster.policies.reload-interval:2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadIfChanged() {
-        if (directory.isEmpty() && resources.version() == resourcesLoaded) {
+        // Until the first load is in force there is nothing to reload (on a slow start the schedule comes first).
+        if (current.get() == null || directory.isEmpty() && resources.version() == resourcesLoaded) {
             return;
         }
         try {

@@ -56,7 +56,7 @@ class ActionPolicyTest {
         // The CLI's label names what the response did.
         String expectedLabel = switch (outcome) {
             case PASS, MUTATED -> null;
-            case OPTED_OUT -> "Skip";
+            case OPTED_OUT, EXEMPTED -> "Skip";
             case ERROR_IGNORED -> "Error";
             default -> conclusion.denies() ? "Deny" : conclusion.warns() ? "Warn" : "Audit";
         };

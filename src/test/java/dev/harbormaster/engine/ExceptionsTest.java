@@ -25,7 +25,7 @@ class ExceptionsTest {
               validationActions: [Deny]
               matchConstraints:
                 resourceRules:
-                - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE, DELETE], resources: [configmaps]}
+                - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE, DELETE], resources: [configmaps, secrets]}
               validations:
               - {name: has-owner, expression: "has(object.metadata.labels) && 'owner' in object.metadata.labels", message: needs an owner}
               - {expression: "!has(object.data) || size(object.data) < 3", message: too much data}

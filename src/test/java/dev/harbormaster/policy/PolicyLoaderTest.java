@@ -46,7 +46,7 @@ class PolicyLoaderTest {
         PolicyLoadException e = failure(validating("typo", "true").replace("- expression:", "- expresion:"));
         assertThat(e.errors()).singleElement().satisfies(error -> {
             assertThat(error.field()).isEqualTo("spec.validations[0].expresion");
-            assertThat(error.message()).contains("unknown field").contains("expression, fieldPath, message, messageExpression, reason");
+            assertThat(error.message()).contains("unknown field").contains("expression, fieldPath, message, messageExpression, name, reason");
         });
     }
 
@@ -83,7 +83,7 @@ class PolicyLoaderTest {
     @Test
     void rejectsWrongKindsVersionsNamesAndDuplicates() {
         assertThat(failure(validating("x", "true").replace("kind: ValidatingPolicy", "kind: ValidatingAdmissionPolicy")).getMessage())
-                .contains("kind: 'ValidatingAdmissionPolicy' is not one of [ValidatingPolicy, MutatingPolicy, PolicyTest]");
+                .contains("kind: 'ValidatingAdmissionPolicy' is not one of [ValidatingPolicy, MutatingPolicy, PolicyException, PolicyTest]");
         assertThat(failure(validating("x", "true").replace("harbormaster.dev/v1alpha1", "v1")).getMessage())
                 .contains("apiVersion: 'v1' is not harbormaster.dev/v1alpha1");
         assertThat(failure(validating("Not_A_Name", "true")).getMessage()).contains("metadata.name: 'Not_A_Name' is not a valid name");
