@@ -68,8 +68,10 @@ final class BuiltInKinds {
         }
         List<String> servedAt = BY_API_VERSION.entrySet().stream().filter(e -> e.getValue().contains(kind)).map(Map.Entry::getKey)
                 .sorted().toList();
-        return Optional.of(apiVersion + " " + kind + " is not served by Kubernetes"
-                + (servedAt.isEmpty() ? " (no built-in group has this kind)" : "; " + kind + " is at " + String.join(", ", servedAt)));
+        // Both come from the file: quoted as one short line (a kind may hold a line break).
+        String quotedKind = dev.harbormaster.admission.Reasons.excerpt(kind);
+        return Optional.of(dev.harbormaster.admission.Reasons.excerpt(apiVersion) + " " + quotedKind + " is not served by Kubernetes"
+                + (servedAt.isEmpty() ? " (no built-in group has this kind)" : "; " + quotedKind + " is at " + String.join(", ", servedAt)));
     }
 
     private static String group(String apiVersion) {
