@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  */
 public final class PolicyTestRunner {
 
-    private static final ObjectMapper STRICT = JsonMapper.builder()
+    static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .build();
@@ -180,7 +180,7 @@ public final class PolicyTestRunner {
         check(expect, admission, failures);
     }
 
-    private static Optional<PolicySet> select(PolicySet all, List<String> names) {
+    static Optional<PolicySet> select(PolicySet all, List<String> names) {
         if (names == null || names.isEmpty()) {
             return Optional.of(all);
         }
@@ -192,7 +192,7 @@ public final class PolicyTestRunner {
     }
 
     /** The policies with the case's params laid over their own, key by key. */
-    private static PolicySet withParams(PolicySet policies, JsonNode params) throws IOException {
+    static PolicySet withParams(PolicySet policies, JsonNode params) throws IOException {
         if (params == null) {
             return policies;
         }
@@ -209,7 +209,7 @@ public final class PolicyTestRunner {
                 policies.origin(), policies.loadedAt());
     }
 
-    private static AdmissionInput input(Case testCase) throws IOException {
+    static AdmissionInput input(Case testCase) throws IOException {
         String operation = testCase.operation() == null ? "CREATE" : testCase.operation();
         AdmissionInput input = ManifestInput.of(operation, toMap(testCase.object()), toMap(testCase.oldObject()),
                 testCase.namespace() == null ? "default" : testCase.namespace(), toMap(testCase.userInfo()), testCase.dryRun());
@@ -219,7 +219,7 @@ public final class PolicyTestRunner {
         return ManifestInput.onResource(input, testCase.resource(), testCase.subResource() == null ? "" : testCase.subResource());
     }
 
-    private static ClusterView clusterView(Case testCase, String namespace) throws IOException {
+    static ClusterView clusterView(Case testCase, String namespace) throws IOException {
         if (testCase.namespaceLabels() == null && testCase.cluster() == null && testCase.serverVersion() == null) {
             return ClusterView.OFFLINE;
         }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** The commands of the executable besides {@code serve} (which starts the server). */
 @Command(name = "harbormaster", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Kubernetes admission policies in CEL: serve them as a webhook, or run them over manifests.",
-        subcommands = {AuditCommand.class, TestCommand.class, Cli.VersionCommand.class},
+        subcommands = {AuditCommand.class, TestCommand.class, ExportCommand.class, Cli.VersionCommand.class},
         footer = {"", "Without a command, or with 'serve', it starts the admission server."})
 public class Cli {
 
