@@ -110,17 +110,15 @@ public final class Export {
             }
         }
         ObjectNode rules = report.putObject("webhookRules");
-        rules.set("validating", rules(results, sources, PolicyLoader.VALIDATING_POLICY, true));
-        rules.set("validatingAll", rules(results, sources, PolicyLoader.VALIDATING_POLICY, false));
-        rules.set("mutating", rules(results, sources, PolicyLoader.MUTATING_POLICY, true));
-        rules.set("mutatingAll", rules(results, sources, PolicyLoader.MUTATING_POLICY, false));
+        rules.set("validating", rules(results, sources, PolicyLoader.VALIDATING_POLICY));
+        rules.set("mutating", rules(results, sources, PolicyLoader.MUTATING_POLICY));
         return yaml(List.of(report));
     }
 
-    /** The resource rules of the policies of that kind (only those not lowered, with {@code remainingOnly}), without repeats. */
-    private static ArrayNode rules(List<Lowering.Result> results, List<PolicySource> sources, String kind, boolean remainingOnly) {
+    /** The resource rules of the policies of that kind that did not lower, without repeats. */
+    private static ArrayNode rules(List<Lowering.Result> results, List<PolicySource> sources, String kind) {
         Set<String> remaining = new LinkedHashSet<>();
-        results.stream().filter(r -> r.kind().equals(kind) && !(remainingOnly && r.lowered())).forEach(r -> remaining.add(r.policy()));
+        results.stream().filter(r -> r.kind().equals(kind) && !r.lowered()).forEach(r -> remaining.add(r.policy()));
         Set<JsonNode> seen = new LinkedHashSet<>();
         for (PolicySource source : sources) {
             for (PolicyLoader.Located located : PolicyLoader.documents(source, new ArrayList<>())) {
