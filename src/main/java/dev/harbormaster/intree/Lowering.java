@@ -293,11 +293,9 @@ public final class Lowering {
         return "failed expression: " + validation.expression();
     }
 
+    /** VAP's validations have no fieldPath (the webhook puts it only into PolicyReports, which background audit still writes). */
     private static void copyReason(PolicySpec.Validation validation, ObjectNode into) {
         into.put("reason", validation.reason() == null ? "Invalid" : validation.reason());
-        if (validation.fieldPath() != null) {
-            into.put("fieldPath", validation.fieldPath());
-        }
     }
 
     private static Set<Action> ratcheted(Set<Action> actions) {

@@ -66,7 +66,11 @@ final class AdmissionPolicyReader {
     record ParamRef(String name, String namespace, JsonNode selector, String parameterNotFoundAction) {
     }
 
-    record Validating(ParamKind paramKind, PolicySpec.MatchResources matchConstraints, List<PolicySpec.Validation> validations,
+    /** A VAP validation: as Harbormaster's, without fieldPath, which VAP does not have. */
+    record Validation(String expression, String message, String messageExpression, String reason) {
+    }
+
+    record Validating(ParamKind paramKind, PolicySpec.MatchResources matchConstraints, List<Validation> validations,
                       PolicySpec.FailurePolicy failurePolicy, List<PolicySpec.AuditAnnotation> auditAnnotations,
                       List<PolicySpec.NamedExpression> matchConditions, List<PolicySpec.NamedExpression> variables) {
     }

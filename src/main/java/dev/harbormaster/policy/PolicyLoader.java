@@ -139,6 +139,13 @@ public final class PolicyLoader {
     }
 
     private Compiled compile(Located located, Map<Expression, CelExpression> programs) {
+        String apiVersion = located.node().path("apiVersion").asText(null);
+        if (!PolicyDocument.API_VERSION.equals(apiVersion)) {
+            // Before reading the envelope: a ConfigMap's metadata is no policy's, and the apiVersion says why.
+            return new Compiled(located, null, List.of(error(located, located.node().path("metadata").path("name").asText(null), "apiVersion",
+                    "'" + printable(apiVersion) + "' is not " + PolicyDocument.API_VERSION
+                            + " (nor a ValidatingAdmissionPolicy/MutatingAdmissionPolicy or their binding, nor params one of them names)")));
+        }
         PolicyDocument document;
         try {
             document = YAML.treeToValue(located.node(), PolicyDocument.class);
