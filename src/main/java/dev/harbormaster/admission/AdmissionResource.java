@@ -86,9 +86,10 @@ public class AdmissionResource {
             throw BadAdmissionRequest.tooLarge(body.length, maxRequestBytes);
         }
         AdmissionInput input = AdmissionReviewCodec.decode(body);
-        Verdict verdict = evaluation.apply(input, policies.current(), cluster);
+        PolicySet set = policies.current();
+        Verdict verdict = evaluation.apply(input, set, cluster);
         byte[] answer = AdmissionReviewCodec.encode(input.uid(), verdict);
-        recorder.decided(door, input, verdict, System.nanoTime() - start);
+        recorder.decided(door, input, verdict, set, System.nanoTime() - start);
         return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
@@ -111,7 +112,7 @@ public class AdmissionResource {
         if (e instanceof jakarta.ws.rs.WebApplicationException web) {
             return web.getResponse();
         }
-        FailureAnswers.logUnexpected(e);
+        recorder.unexpected(e);
         return Response.serverError().type(MediaType.TEXT_PLAIN_TYPE).entity(FailureAnswers.INTERNAL_ERROR + "\n").build();
     }
 }

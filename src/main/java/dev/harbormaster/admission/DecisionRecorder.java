@@ -1,18 +1,27 @@
 package dev.harbormaster.admission;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.engine.ActionPolicy;
 import dev.harbormaster.engine.AdmissionInput;
+import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
 import dev.harbormaster.engine.Verdict;
+import dev.harbormaster.policy.PolicySet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -21,46 +30,139 @@ import org.jboss.logging.Logger;
 /**
  * Makes decisions visible: request and per-policy metrics for every request, and one JSON log line
  * for each decision that is not a plain allow (denials, warnings, audits, ignored errors).
+ *
+ * <p>The line is a whole JSON object with the decision's fields at the top level (its logger has a
+ * handler of its own that prints it as it is, see application.properties), so a log pipeline parses
+ * it as it parses the server's other JSON lines. Identical decisions (the same request attributes and
+ * results, uid and time aside) are written once per {@link #IDENTICAL_DECISIONS}; the next line
+ * written says how many it stands for ({@code "suppressed"}). The metrics count every one.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its counters exist at 0 from the start, not from the first request
 public class DecisionRecorder {
 
-    private static final Logger DECISIONS = Logger.getLogger("harbormaster.decision");
+    static final String DECISION_LOGGER = "harbormaster.decision";
+    /** A controller retrying a denied create repeats one decision many times a second: one line per key per interval. */
+    static final Duration IDENTICAL_DECISIONS = Duration.ofSeconds(10);
+    /** Request latency buckets, in seconds: a few around the server's milliseconds, then up to the webhook's longest timeout. */
+    static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    /** The doors' label values; every other path is "other". */
+    static final List<String> DOORS = List.of("validate", "mutate", "other");
+    /** Effective actions in the order of {@link #actionIndex}. */
+    private static final int ACTIONS = 4;
+
+    private static final Logger DECISIONS = Logger.getLogger(DECISION_LOGGER);
     private static final Logger LOG = Logger.getLogger(DecisionRecorder.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new ObjectMapper().getFactory();
     /** A client that repeats one mistake gets one line every few seconds, not one per request. */
     private static final RateLimitedLog BAD_REQUESTS = new RateLimitedLog(LOG, 5_000);
+    private final RateLimitedLog identical = new RateLimitedLog(DECISIONS, IDENTICAL_DECISIONS.toMillis());
 
     private final MeterRegistry metrics;
+    private final String mode;
     /** Meters by their tags: the registry's own lookup builds and sorts tags on every call, on the request path. */
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Per policy, a counter per outcome and action (outcome ordinal × {@link #ACTIONS} + action index), made when first needed. */
+    private final Map<String, Counter[]> evaluations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> badRequests = new ConcurrentHashMap<>();
+    private final Counter internalErrors;
 
-    public DecisionRecorder(MeterRegistry metrics) {
-        this.metrics = metrics;
+    @Inject
+    public DecisionRecorder(MeterRegistry metrics, Engine engine) {
+        this(metrics, engine.mode());
     }
 
-    public void decided(String door, AdmissionInput input, Verdict verdict, long nanos) {
+    public DecisionRecorder(MeterRegistry metrics, Engine.Mode mode) {
+        this.metrics = metrics;
+        this.mode = label(mode);
+        // Present at 0 from the start, so that increase() sees the first bad request.
+        for (String door : DOORS) {
+            badRequests.put(door, Counter.builder("harbormaster.admission.bad.requests")
+                    .description("Requests answered 400 because they are not a usable AdmissionReview, by door")
+                    .tag("door", door)
+                    .register(metrics));
+        }
+        internalErrors = Counter.builder("harbormaster.admission.internal.errors")
+                .description("Requests answered 500 because of a bug (kube-apiserver then applies the webhook's failurePolicy); "
+                        + "the log has one line per kind of failure")
+                .register(metrics);
+    }
+
+    /** A bug met while answering: counted, and logged once per kind of failure per interval. */
+    public void unexpected(Throwable failure) {
+        internalErrors.increment();
+        FailureAnswers.logUnexpected(failure);
+    }
+
+    /** An enum's name as a label value: lower-case, as every label value in the metrics and the log. */
+    static String label(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    public void decided(String door, AdmissionInput input, Verdict verdict, PolicySet policies, long nanos) {
         String result = !verdict.allowed() ? "denied"
                 : verdict.patch() != null ? "mutated"
                 : verdict.warnings().isEmpty() ? "allowed" : "warned";
         String operation = input.operation();
         String kind = kindLabel(input.kind().kind());
         timers.computeIfAbsent(door + ' ' + operation + ' ' + kind + ' ' + result, key -> Timer.builder("harbormaster.admission.requests")
-                        .description("AdmissionReviews answered, by door, operation, kind and result")
+                        .description("AdmissionReviews answered, by door, operation, kind and result; the time from the body read to the answer encoded")
                         .tags("door", door, "operation", operation, "kind", kind, "result", result)
-                        .publishPercentileHistogram()
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
                         .register(metrics))
                 .record(nanos, TimeUnit.NANOSECONDS);
+        boolean ignoredErrors = false;
         for (PolicyResult policy : verdict.results()) {
-            String outcome = ActionPolicy.conclude(policy).metric();
-            counters.computeIfAbsent(policy.policy() + ' ' + outcome, key -> metrics.counter("harbormaster.policy.evaluations",
-                    "policy", policy.policy(), "outcome", outcome)).increment();
+            ActionPolicy.Conclusion conclusion = ActionPolicy.conclude(policy);
+            evaluation(policy.policy(), policy.outcome(), conclusion).increment();
+            ignoredErrors |= policy.outcome() == PolicyResult.Outcome.ERROR_IGNORED;
         }
-        boolean ignoredErrors = verdict.results().stream().anyMatch(r -> r.outcome() == PolicyResult.Outcome.ERROR_IGNORED);
         if (!verdict.isPlainAllow() || ignoredErrors) {
-            DECISIONS.info(line(door, input, verdict));
+            long suppressed = identical.admit(identityOf(door, input, verdict));
+            if (suppressed >= 0) {
+                DECISIONS.info(line(door, input, verdict, mode, policies.revision(), nanos, Instant.now(), suppressed));
+            }
         }
+    }
+
+    private Counter evaluation(String policy, PolicyResult.Outcome outcome, ActionPolicy.Conclusion conclusion) {
+        Counter[] byOutcome = evaluations.computeIfAbsent(policy, name -> new Counter[PolicyResult.Outcome.values().length * ACTIONS]);
+        int index = outcome.ordinal() * ACTIONS + actionIndex(conclusion.action());
+        Counter counter = byOutcome[index];
+        if (counter == null) {
+            counter = Counter.builder("harbormaster.policy.evaluations")
+                    .description("Policy results, by policy, outcome (pass, mutated, violation, error, error_ignored, opted_out, "
+                            + "unchecked), the action in effect (deny, warn, audit, none) and the server mode")
+                    .tags("policy", policy, "outcome", conclusion.metric(), "action", conclusion.action(), "mode", mode)
+                    .register(metrics);
+            byOutcome[index] = counter;
+        }
+        return counter;
+    }
+
+    private static int actionIndex(String action) {
+        return switch (action) {
+            case "deny" -> 0;
+            case "warn" -> 1;
+            case "audit" -> 2;
+            default -> 3;
+        };
+    }
+
+    /** What makes two decision lines the same, uid and time aside. */
+    private static String identityOf(String door, AdmissionInput input, Verdict verdict) {
+        StringBuilder key = new StringBuilder(128).append(door).append('|').append(input.operation()).append('|')
+                .append(input.kind().kind()).append('|').append(input.namespace()).append('|').append(input.name()).append('|')
+                .append(CelJson.string(CelJson.map(input.request(), "userInfo"), "username")).append('|').append(verdict.allowed());
+        for (PolicyResult result : verdict.results()) {
+            if (result.outcome() != PolicyResult.Outcome.PASS) {
+                key.append('|').append(result.policy()).append(':').append(result.outcome().ordinal());
+            }
+        }
+        return key.toString();
     }
 
     /**
@@ -83,50 +185,84 @@ public class DecisionRecorder {
 
     public void rejected(String door, String reason) {
         String label = door.replace("/", "");
-        metrics.counter("harbormaster.admission.bad.requests", "door",
-                label.equals("validate") || label.equals("mutate") ? label : "other").increment();
+        badRequests.get(DOORS.contains(label) ? label : "other").increment();
         BAD_REQUESTS.log(Logger.Level.WARN, door, door + ": answered 400 to a request that is not a usable AdmissionReview: " + reason);
     }
+
+    /** Groups quoted per line: a request may claim thousands. */
+    private static final int MAX_GROUPS = 32;
 
     private static String capped(String value) {
         return value == null || value.length() <= 253 ? value : value.substring(0, 252) + "…";
     }
 
-    /** The decision's JSON line: each result as the one action policy concludes it, as the metrics and reports do. */
-    static String line(String door, AdmissionInput input, Verdict verdict) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("door", door);
-        line.put("uid", capped(input.uid()));
-        line.put("operation", input.operation());
-        // Values from the request are capped at Kubernetes' longest name: a hostile request cannot make a line of megabytes.
-        line.put("kind", capped(input.kind().kind()));
-        line.put("namespace", capped(input.namespace()));
-        line.put("name", capped(input.name()));
-        line.put("user", capped(CelJson.string(CelJson.map(input.request(), "userInfo"), "username")));
-        line.put("dryRun", input.dryRun());
-        line.put("allowed", verdict.allowed());
-        List<Map<String, Object>> results = verdict.results().stream()
-                .filter(r -> r.outcome() != PolicyResult.Outcome.PASS)
-                .map(r -> {
-                    ActionPolicy.Conclusion conclusion = ActionPolicy.conclude(r);
-                    Map<String, Object> entry = new LinkedHashMap<>();
-                    entry.put("policy", r.policy());
-                    entry.put("outcome", conclusion.metric());
-                    if (conclusion.label() != null) {
-                        entry.put("action", conclusion.label());
-                    }
-                    entry.put("message", r.message());
-                    return entry;
-                })
-                .toList();
-        line.put("results", results);
-        if (verdict.patch() != null) {
-            line.put("patch", verdict.patch());
+    /**
+     * The decision's JSON line, written field by field (no map per request): the keys of the server's
+     * other JSON lines first (timestamp, level, loggerName, message), then the request and each result
+     * as the one action policy concludes it, as the metrics and reports do.
+     *
+     * @param suppressed identical lines not written since the last one of this decision
+     */
+    static String line(String door, AdmissionInput input, Verdict verdict, String mode, String revision, long nanos,
+                       Instant at, long suppressed) {
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("timestamp", at.toString());
+            json.writeStringField("level", "INFO");
+            json.writeStringField("loggerName", DECISION_LOGGER);
+            json.writeStringField("message", verdict.allowed() ? "admission allowed" : "admission denied");
+            // Values from the request are capped at Kubernetes' longest name: a hostile request cannot make a line of megabytes.
+            json.writeStringField("uid", capped(input.uid()));
+            json.writeStringField("door", door);
+            json.writeStringField("operation", input.operation());
+            json.writeStringField("group", capped(input.resource().group()));
+            json.writeStringField("version", capped(input.resource().version()));
+            json.writeStringField("resource", capped(input.resource().resource()));
+            json.writeStringField("subresource", capped(input.subResource()));
+            json.writeStringField("kind", capped(input.kind().kind()));
+            json.writeStringField("namespace", capped(input.namespace()));
+            json.writeStringField("name", capped(input.name()));
+            Map<String, Object> user = CelJson.map(input.request(), "userInfo");
+            json.writeStringField("user", capped(CelJson.string(user, "username")));
+            json.writeArrayFieldStart("groups");
+            int groups = 0;
+            for (Object group : CelJson.list(user, "groups")) {
+                if (group instanceof String name && groups++ < MAX_GROUPS) {
+                    json.writeString(capped(name));
+                }
+            }
+            json.writeEndArray();
+            json.writeBooleanField("dryRun", input.dryRun());
+            json.writeBooleanField("allowed", verdict.allowed());
+            json.writeStringField("mode", mode);
+            json.writeStringField("policySetRevision", revision);
+            json.writeNumberField("latencyMs", Math.round(nanos / 1_000.0) / 1_000.0);
+            json.writeArrayFieldStart("results");
+            for (PolicyResult result : verdict.results()) {
+                if (result.outcome() == PolicyResult.Outcome.PASS) {
+                    continue;
+                }
+                ActionPolicy.Conclusion conclusion = ActionPolicy.conclude(result);
+                json.writeStartObject();
+                json.writeStringField("policy", result.policy());
+                json.writeStringField("outcome", conclusion.metric());
+                json.writeStringField("action", conclusion.action());
+                json.writeStringField("message", result.message());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            if (verdict.patch() != null) {
+                json.writeFieldName("patch");
+                json.writeTree(verdict.patch());
+            }
+            if (suppressed > 0) {
+                json.writeNumberField("suppressed", suppressed);
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter does not fail", e);
         }
-        try {
-            return JSON.writeValueAsString(line);
-        } catch (JsonProcessingException e) {
-            return line.toString();
-        }
+        return out.toString();
     }
 }

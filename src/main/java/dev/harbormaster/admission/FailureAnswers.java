@@ -20,9 +20,12 @@ public class FailureAnswers {
     private static final RateLimitedLog UNEXPECTED = new RateLimitedLog(LOG, 10_000);
 
     private final String maxBodySize;
+    private final DecisionRecorder recorder;
 
-    public FailureAnswers(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") String maxBodySize) {
+    public FailureAnswers(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") String maxBodySize,
+                          DecisionRecorder recorder) {
         this.maxBodySize = maxBodySize;
+        this.recorder = recorder;
     }
 
     /** Before Quarkus' own failure handler, which writes a page. */
@@ -34,7 +37,7 @@ public class FailureAnswers {
         Throwable failure = context.failure();
         int status = context.statusCode() >= 400 ? context.statusCode() : 500;
         if (status >= 500) {
-            logUnexpected(failure == null ? new IllegalStateException("failed with status " + status) : failure);
+            recorder.unexpected(failure == null ? new IllegalStateException("failed with status " + status) : failure);
         }
         if (context.response().headWritten()) {
             context.response().reset();

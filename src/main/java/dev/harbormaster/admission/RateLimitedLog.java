@@ -34,6 +34,18 @@ public final class RateLimitedLog {
 
     /** Writes {@code line} at {@code level} unless a line with the same key was written within the interval. */
     public void log(Logger.Level level, String key, String line) {
+        long held = admit(key);
+        if (held >= 0) {
+            log.log(level, Reasons.oneLine(line) + (held > 0 ? " (" + held + " more like it not logged)" : ""));
+        }
+    }
+
+    /**
+     * Whether a line with this key may be written now: -1 when one was written within the interval (this
+     * one is held back and counted), else how many were held back since the last one (for a line that
+     * says so in its own format).
+     */
+    public long admit(String key) {
         long now = System.nanoTime();
         if (windows.size() > MAX_KEYS) {
             windows.clear();
@@ -41,18 +53,16 @@ public final class RateLimitedLog {
         Window window = windows.get(key);
         if (window == null) {
             windows.putIfAbsent(key, new Window(now));
-            log.log(level, Reasons.oneLine(line));
-            return;
+            return 0;
         }
         synchronized (window) {
             if (now - window.opened < intervalNanos) {
                 window.held.incrementAndGet();
-                return;
+                return -1;
             }
             window.opened = now;
         }
-        long held = window.held.getAndSet(0);
-        log.log(level, Reasons.oneLine(line) + (held > 0 ? " (" + held + " more like it not logged)" : ""));
+        return window.held.getAndSet(0);
     }
 
     /** One line for an unexpected failure: what it was and where it began, never the whole trace. */

@@ -15,8 +15,12 @@ import dev.harbormaster.policy.PolicyStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
@@ -41,6 +45,7 @@ import org.jboss.logging.Logger;
  * to report on.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its meters exist from the start, not from the scheduler's first call
 public class BackgroundAudit {
 
     private static final Logger LOG = Logger.getLogger(BackgroundAudit.class);
@@ -49,6 +54,8 @@ public class BackgroundAudit {
             .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports")
             .withNamespaced(true).build();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The group Policy Reporter files the results under. */
+    static final String CATEGORY = "Harbormaster";
     private static final Map<String, Object> AUDITOR = Map.of("username", "system:serviceaccount:harbormaster:background-audit");
 
     private final boolean enabled;
@@ -61,6 +68,10 @@ public class BackgroundAudit {
     private final MeterRegistry metrics;
     private final Leadership leadership;
     private final AtomicLong findings = new AtomicLong();
+    private final Timer cycleTime;
+    private final Counter cyclesDone;
+    private final Counter cyclesFailed;
+    private final Counter reportsWritten;
     private volatile PolicySet auditedSet;
     private volatile Instant lastFullPass = Instant.EPOCH;
     private String resumeAfter = "";
@@ -84,7 +95,33 @@ public class BackgroundAudit {
         this.cluster = cluster;
         this.metrics = metrics;
         this.leadership = leadership;
-        metrics.gauge("harbormaster.audit.findings", findings);
+        if (enabled) {
+            // Only with the audit on: a findings gauge at 0 from an audit that never runs would read as a clean cluster.
+            Gauge.builder("harbormaster.audit.findings", findings, AtomicLong::get)
+                    .description("Results other than pass in the last complete background audit pass, all namespaces")
+                    .strongReference(true)
+                    .register(metrics);
+            cycleTime = Timer.builder("harbormaster.audit.cycle")
+                    .description("Time one background audit cycle took")
+                    .register(metrics);
+            cyclesDone = cycles(metrics, "success");
+            cyclesFailed = cycles(metrics, "failure");
+            reportsWritten = Counter.builder("harbormaster.audit.reports.written")
+                    .description("PolicyReports created or updated by the background audit")
+                    .register(metrics);
+        } else {
+            cycleTime = null;
+            cyclesDone = null;
+            cyclesFailed = null;
+            reportsWritten = null;
+        }
+    }
+
+    private static Counter cycles(MeterRegistry metrics, String result) {
+        return Counter.builder("harbormaster.audit.cycles")
+                .description("Background audit cycles, by result")
+                .tag("result", result)
+                .register(metrics);
     }
 
     @Scheduled(every = "10s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -101,7 +138,7 @@ public class BackgroundAudit {
                 runCycle();
             } catch (RuntimeException e) {
                 LOG.warnf("background audit cycle failed, will retry: %s", e.getMessage());
-                metrics.counter("harbormaster.audit.cycles", "result", "failure").increment();
+                cyclesFailed.increment();
             }
         }
     }
@@ -146,26 +183,36 @@ public class BackgroundAudit {
             auditedSet = set;
             findings.set(found);
         }
-        timer.stop(metrics.timer("harbormaster.audit.cycle"));
-        metrics.counter("harbormaster.audit.cycles", "result", "success").increment();
-        metrics.counter("harbormaster.audit.reports.written").increment(written);
+        if (cycleTime != null) {
+            timer.stop(cycleTime);
+            cyclesDone.increment();
+            reportsWritten.increment(written);
+        }
         LOG.debugf("background audit: %d namespaces, %d objects, %d reports written, %d deleted%s",
                 audited, objects, written, deleted, complete ? "" : " (budget spent; continues next cycle)");
         return new Cycle(audited, objects, written, deleted, complete);
     }
 
-    /** The workloads worth a report, and the PDBs and HPAs; objects a controller owns are audited at their owner. */
+    /**
+     * The workloads worth a report, and the PDBs and HPAs; objects a controller owns are audited at their owner.
+     *
+     * <p>Read by LIST per namespace at resourceVersion 0, which kube-apiserver answers from its watch cache
+     * (no etcd read), rather than from informers: informers would keep every Pod, ReplicaSet and Job of
+     * the cluster in this process between cycles (the ClusterView's informers keep only what the rules
+     * look up, trimmed), while a cycle needs one namespace at a time and is bounded by max-objects-per-cycle.
+     */
     private static List<Map<String, Object>> objectsIn(KubernetesClient client, String namespace) {
+        ListOptions fromWatchCache = new ListOptionsBuilder().withResourceVersion("0").build();
         List<HasMetadata> objects = new ArrayList<>();
-        objects.addAll(client.apps().deployments().inNamespace(namespace).list().getItems());
-        objects.addAll(client.apps().statefulSets().inNamespace(namespace).list().getItems());
-        objects.addAll(client.apps().daemonSets().inNamespace(namespace).list().getItems());
-        objects.addAll(client.apps().replicaSets().inNamespace(namespace).list().getItems());
-        objects.addAll(client.batch().v1().cronjobs().inNamespace(namespace).list().getItems());
-        objects.addAll(client.batch().v1().jobs().inNamespace(namespace).list().getItems());
-        objects.addAll(client.pods().inNamespace(namespace).list().getItems());
-        objects.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
-        objects.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems());
+        objects.addAll(client.apps().deployments().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.apps().statefulSets().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.apps().daemonSets().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.apps().replicaSets().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.batch().v1().cronjobs().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.batch().v1().jobs().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.pods().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list(fromWatchCache).getItems());
+        objects.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list(fromWatchCache).getItems());
         List<Map<String, Object>> maps = new ArrayList<>();
         for (HasMetadata object : objects) {
             boolean controlled = object.getMetadata().getOwnerReferences() != null
@@ -217,6 +264,7 @@ public class BackgroundAudit {
         entry.put("source", "harbormaster");
         entry.put("policy", result.policy());
         entry.put("rule", result.fieldPath() == null ? result.policy() : result.fieldPath());
+        entry.put("category", CATEGORY);
         entry.put("result", outcome);
         ActionPolicy.Conclusion conclusion = ActionPolicy.conclude(result);
         entry.put("severity", conclusion.denies() ? "high" : conclusion.warns() ? "medium" : "low");
@@ -246,6 +294,8 @@ public class BackgroundAudit {
                 .withNewMetadata().withName(REPORT_NAME).withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/managed-by", "harbormaster").endMetadata()
                 .build();
+        // What the report covers: Policy Reporter takes it for a result that names no resource.
+        fresh.setAdditionalProperty("scope", Map.of("apiVersion", "v1", "kind", "Namespace", "name", namespace));
         fresh.setAdditionalProperty("summary", report.summary());
         fresh.setAdditionalProperty("results", report.results());
         if (existing == null) {

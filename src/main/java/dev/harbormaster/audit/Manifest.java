@@ -21,9 +21,14 @@ public record Manifest(String file, int document, int line, Map<String, Object> 
         return namespace == null ? "" : namespace;
     }
 
-    /** {@code Deployment shop/web}. */
+    /** {@code Deployment shop/web}; an object named by generateName: {@code Job shop/migrate-<generated>}. */
     public String title() {
-        return kind() + " " + (namespace().isEmpty() ? "" : namespace() + "/") + name();
+        String name = name();
+        if (name.isEmpty()) {
+            String generateName = CelJson.string(CelJson.map(object, "metadata"), "generateName");
+            name = generateName == null ? "(no name)" : generateName + "<generated>";
+        }
+        return kind() + " " + (namespace().isEmpty() ? "" : namespace() + "/") + name;
     }
 
     /** {@code deploy.yaml:12}. */

@@ -23,6 +23,11 @@ public final class ManifestInput {
     private ManifestInput() {
     }
 
+    /** Whether the kind is one of the built-in kinds without a namespace (any other kind is taken as namespaced). */
+    public static boolean isClusterScoped(String kind) {
+        return CLUSTER_SCOPED.contains(kind);
+    }
+
     /**
      * @param operation CREATE, UPDATE or DELETE; the object decides kind and name (oldObject for DELETE)
      * @param namespace where the object goes when it names none itself

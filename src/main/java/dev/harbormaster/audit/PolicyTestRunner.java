@@ -17,6 +17,7 @@ import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
 import dev.harbormaster.engine.PolicyResult.Outcome;
 import dev.harbormaster.engine.Verdict;
+import dev.harbormaster.policy.BindingErrors;
 import dev.harbormaster.policy.CompiledPolicy;
 import dev.harbormaster.policy.PolicyDocument;
 import dev.harbormaster.policy.PolicyError;
@@ -93,11 +94,21 @@ public final class PolicyTestRunner {
                          Integer warnings, List<String> auditAnnotations, List<String> mutatedBy, JsonNode object) {
     }
 
-    /** One case's outcome; {@code failures} says what differed from what was expected. */
-    /** @param warnings the admission warnings the case produced, as kube-apiserver would receive them */
-    public record CaseResult(String file, String test, String name, List<String> failures, List<String> warnings) {
+    /**
+     * One case's outcome; {@code failures} says what differed from what was expected.
+     *
+     * @param line     where the case starts in its file
+     * @param warnings the admission warnings the case produced, as kube-apiserver would receive them
+     * @param nanos    how long the case took (evaluation and checks)
+     */
+    public record CaseResult(String file, int line, String test, String name, List<String> failures, List<String> warnings, long nanos) {
         public boolean passed() {
             return failures.isEmpty();
+        }
+
+        /** {@code test/case}, what {@code --run} matches. */
+        public String id() {
+            return test + "/" + name;
         }
     }
 
@@ -108,58 +119,100 @@ public final class PolicyTestRunner {
 
     /** Loads the policies in the sources and runs every PolicyTest in them against those policies. */
     public List<CaseResult> run(List<PolicySource> sources) throws PolicyLoadException {
-        PolicySet all = new PolicyLoader(cel).load(sources, "policy tests");
+        return run(List.of(), sources, id -> true);
+    }
+
+    /**
+     * Loads the base pack with the sources over it (as {@link PolicyLoader#load(List, List, String)})
+     * and runs the PolicyTests of the sources (of the base when there are none) against them. Every
+     * test document is read before any case runs: one that cannot be used (a misspelt field, a policy
+     * it names that is not loaded) fails the whole run, as a broken policy does.
+     *
+     * @param selected which cases to run, by {@link CaseResult#id()}
+     */
+    public List<CaseResult> run(List<PolicySource> base, List<PolicySource> sources, java.util.function.Predicate<String> selected)
+            throws PolicyLoadException {
+        PolicySet all = new PolicyLoader(cel).load(base, sources, "policy tests");
         loadWarnings = all.warnings();
         List<PolicyError> errors = new ArrayList<>();
+        List<Runnable> tests = new ArrayList<>();
         List<CaseResult> results = new ArrayList<>();
-        for (PolicySource source : sources) {
+        for (PolicySource source : sources.isEmpty() ? base : sources) {
             for (PolicyLoader.Located located : PolicyLoader.documents(source, errors)) {
                 if (PolicyLoader.POLICY_TEST.equals(located.node().path("kind").asText())) {
-                    runTest(located, all, errors, results);
+                    prepare(located, all, errors, selected, results).ifPresent(tests::add);
                 }
             }
         }
         if (!errors.isEmpty()) {
             throw new PolicyLoadException(errors);
         }
+        tests.forEach(Runnable::run);
         return results;
     }
 
-    private void runTest(PolicyLoader.Located located, PolicySet all, List<PolicyError> errors, List<CaseResult> results) {
+    /** Reads a test document; what runs its (selected) cases, or empty with the errors recorded. */
+    private Optional<Runnable> prepare(PolicyLoader.Located located, PolicySet all, List<PolicyError> errors,
+                                       java.util.function.Predicate<String> selected, List<CaseResult> results) {
         String file = located.source().name();
         PolicyDocument document;
         TestSpec spec;
         try {
             document = STRICT.treeToValue(located.node(), PolicyDocument.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            errors.add(bindingError(located, null, "", e));
+            return Optional.empty();
+        }
+        try {
             spec = STRICT.treeToValue(document.spec(), TestSpec.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            errors.add(new PolicyError(file, located.index(), located.line(), null, "spec", message));
-            return;
+            errors.add(bindingError(located, document.name(), "spec", e));
+            return Optional.empty();
         }
         if (spec == null || spec.cases() == null || spec.cases().isEmpty()) {
-            errors.add(new PolicyError(file, located.index(), located.line(), document.name(), "spec.cases", "no cases"));
-            return;
+            errors.add(new PolicyError(file, located.index(), PolicyLoader.lineOf(located, "spec.cases"), document.name(), "spec.cases", "no cases"));
+            return Optional.empty();
         }
-        Optional<PolicySet> selected = select(all, spec.policies());
+        Set<String> loaded = java.util.stream.Stream.concat(all.validating().stream(), all.mutating().stream()).map(CompiledPolicy::name)
+                .collect(Collectors.toCollection(TreeSet::new));
+        List<String> named = spec.policies() == null ? List.of() : spec.policies();
+        for (int i = 0; i < named.size(); i++) {
+            if (!loaded.contains(named.get(i))) {
+                String field = "spec.policies[" + i + "]";
+                errors.add(new PolicyError(file, located.index(), PolicyLoader.lineOf(located, field), document.name(), field,
+                        "'" + named.get(i) + "' is not a loaded policy; loaded: " + String.join(", ", loaded)));
+            }
+        }
+        PolicySet policySet = select(all, named);
         Engine engine = new Engine(spec.mode() == null ? Engine.Mode.ENFORCE : spec.mode(), limits);
-        for (Case testCase : spec.cases()) {
-            List<String> failures = new ArrayList<>();
-            List<String> warnings = new ArrayList<>();
-            if (selected.isEmpty()) {
-                failures.add("policies " + spec.policies() + " are not all loaded; loaded: "
-                        + java.util.stream.Stream.concat(all.validating().stream(), all.mutating().stream()).map(CompiledPolicy::name).toList());
-            } else {
+        return Optional.of(() -> {
+            for (int i = 0; i < spec.cases().size(); i++) {
+                Case testCase = spec.cases().get(i);
+                if (!selected.test(document.name() + "/" + testCase.name())) {
+                    continue;
+                }
+                int line = PolicyLoader.lineOf(located, "spec.cases[" + i + "]");
+                long start = System.nanoTime();
+                List<String> failures = new ArrayList<>();
+                List<String> warnings = new ArrayList<>();
                 try {
                     AdmissionInput input = input(testCase);
-                    PolicySet policies = withParams(selected.get(), testCase.params());
+                    PolicySet policies = withParams(policySet, testCase.params());
                     run(engine, input, policies, clusterView(testCase, input.namespace()), testCase.expect(), failures, warnings);
                 } catch (IllegalArgumentException | IOException e) {
                     failures.add("unusable case: " + e.getMessage());
                 }
+                results.add(new CaseResult(file, line, document.name(), testCase.name(), failures, List.copyOf(warnings), System.nanoTime() - start));
             }
-            results.add(new CaseResult(file, document.name(), testCase.name(), failures, List.copyOf(warnings)));
-        }
+        });
+    }
+
+    /** A field of a test document that does not bind, by its YAML path and line. */
+    private static PolicyError bindingError(PolicyLoader.Located located, String name, String root, Exception e) {
+        String field = e instanceof JsonProcessingException json ? BindingErrors.path(root, json) : root;
+        String message = e instanceof JsonProcessingException json ? BindingErrors.describe(json) : e.getMessage();
+        return new PolicyError(located.source().name(), located.index(), PolicyLoader.lineOf(located, field), name,
+                field.isEmpty() ? null : field, message);
     }
 
     /**
@@ -180,15 +233,14 @@ public final class PolicyTestRunner {
         check(expect, admission, failures);
     }
 
-    static Optional<PolicySet> select(PolicySet all, List<String> names) {
-        if (names == null || names.isEmpty()) {
-            return Optional.of(all);
+    /** The policies a test names (every one is checked to be loaded before), or all. */
+    static PolicySet select(PolicySet all, List<String> names) {
+        if (names.isEmpty()) {
+            return all;
         }
         List<CompiledPolicy> validating = all.validating().stream().filter(p -> names.contains(p.name())).toList();
         List<CompiledPolicy> mutating = all.mutating().stream().filter(p -> names.contains(p.name())).toList();
-        return validating.size() + mutating.size() == Set.copyOf(names).size()
-                ? Optional.of(new PolicySet(validating, mutating, all.origin(), all.loadedAt()))
-                : Optional.empty();
+        return new PolicySet(validating, mutating, all.origin(), all.loadedAt());
     }
 
     /** The policies with the case's params laid over their own, key by key. */

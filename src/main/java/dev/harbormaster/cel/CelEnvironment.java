@@ -37,24 +37,32 @@ public final class CelEnvironment {
     private final Cel cel;
     /** Whether Harbormaster's helpers and the {@code cluster} variable are declared. */
     private final boolean harbormasterHelpers;
+    private final CheckedExpressionCache cache;
 
     /** Evaluation is bounded per request by a {@link Budget}, not by the environment. */
     public CelEnvironment() {
-        this(true);
+        this(null);
+    }
+
+    /** @param cache where checked expressions are kept between runs (the CLI's), or null to check every one */
+    public CelEnvironment(CheckedExpressionCache cache) {
+        this(true, cache);
     }
 
     /**
      * The environment of kube-apiserver's ValidatingAdmissionPolicy and MutatingAdmissionPolicy:
      * the same Kubernetes libraries and extensions, without Harbormaster's helpers and the
      * {@code cluster} variable. Real VAP/MAP files compile here, so one that leans on a helper
-     * kube-apiserver lacks is refused at load instead of failing in the cluster.
+     * kube-apiserver lacks is refused at load instead of failing in the cluster. No cache: its
+     * entries would be taken for the other environment's.
      */
     public static CelEnvironment kubernetesOnly() {
-        return new CelEnvironment(false);
+        return new CelEnvironment(false, null);
     }
 
-    private CelEnvironment(boolean harbormasterHelpers) {
+    private CelEnvironment(boolean harbormasterHelpers, CheckedExpressionCache cache) {
         this.harbormasterHelpers = harbormasterHelpers;
+        this.cache = cache;
         CelOptions options = CelOptions.current()
                 .enableHeterogeneousNumericComparisons(true)
                 .enableOptionalSyntax(true)
@@ -121,14 +129,25 @@ public final class CelEnvironment {
             throw new CelCompileException("the expression is empty");
         }
         try {
-            refuseAuthorizer(cel.parse(expression).getAst());
-            CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+            // Only expressions that passed every check below are cached.
+            var cached = cache == null ? java.util.Optional.<CelAbstractSyntaxTree>empty() : cache.get(expression, resultType);
+            if (cached.isPresent()) {
+                return new CelExpression(expression, cel.createProgram(cached.get()));
+            }
+            CelAbstractSyntaxTree parsed = cel.parse(expression).getAst();
+            refuseAuthorizer(parsed);
+            CelAbstractSyntaxTree ast = cel.check(parsed).getAst();
             checkConstantRegexes(ast);
+            refuseCubicWork(ast);
             CelType actual = ast.getResultType();
             if (resultType.kind() != CelKind.DYN && actual.kind() != CelKind.DYN && !actual.equals(resultType)) {
                 throw new CelCompileException("the expression must evaluate to " + resultType.name() + ", not " + actual.name());
             }
-            return new CelExpression(expression, cel.createProgram(ast));
+            CelExpression compiled = new CelExpression(expression, cel.createProgram(ast));
+            if (cache != null) {
+                cache.put(expression, resultType, ast);
+            }
+            return compiled;
         } catch (CelValidationException e) {
             throw new CelCompileException(e.getMessage());
         } catch (CelEvaluationException e) {
@@ -166,5 +185,75 @@ public final class CelEnvironment {
                 }
             }
         }
+    }
+
+    /** Comprehensions nested over data (not over a literal list) from which an expression is refused at load. */
+    static final int MAX_NESTED_COMPREHENSIONS = 2;
+
+    /**
+     * The static bound at load: an expression whose work grows with the cube (or more) of the object's
+     * size, three comprehensions nested over its lists, is refused. Kubernetes refuses by a numeric
+     * estimate from schema sizes; without schemas any estimate of a nested loop is "too large", and the
+     * request budget (steps, sizes, deadline) bounds what runs. Only the nesting that multiplies counts:
+     * the body and condition of a loop, not its range, start or result, nor a loop over a literal list
+     * (cel.bind is one over an empty list).
+     */
+    private static void refuseCubicWork(CelAbstractSyntaxTree ast) throws CelCompileException {
+        int depth = nestedComprehensions(ast.getExpr());
+        if (depth > MAX_NESTED_COMPREHENSIONS) {
+            throw new CelCompileException(depth + " comprehensions (all, exists, map, filter, ...) are nested over lists of the "
+                    + "input, so the work grows with the power " + depth + " of its size; at most " + MAX_NESTED_COMPREHENSIONS
+                    + " may nest: compute the inner part once (a variable, cel.bind, or a set of keys) and look it up");
+        }
+    }
+
+    private static int nestedComprehensions(CelExpr expr) {
+        switch (expr.getKind()) {
+            case COMPREHENSION: {
+                var loop = expr.comprehension();
+                int perElement = Math.max(nestedComprehensions(loop.loopCondition()), nestedComprehensions(loop.loopStep()));
+                int once = Math.max(nestedComprehensions(loop.iterRange()),
+                        Math.max(nestedComprehensions(loop.accuInit()), nestedComprehensions(loop.result())));
+                return Math.max(once, perElement + (isLiteralList(loop.iterRange()) ? 0 : 1));
+            }
+            case CALL: {
+                var call = expr.call();
+                int deepest = call.target().map(CelEnvironment::nestedComprehensions).orElse(0);
+                for (CelExpr arg : call.args()) {
+                    deepest = Math.max(deepest, nestedComprehensions(arg));
+                }
+                return deepest;
+            }
+            case SELECT:
+                return nestedComprehensions(expr.select().operand());
+            case LIST: {
+                int deepest = 0;
+                for (CelExpr element : expr.list().elements()) {
+                    deepest = Math.max(deepest, nestedComprehensions(element));
+                }
+                return deepest;
+            }
+            case MAP: {
+                int deepest = 0;
+                for (var entry : expr.map().entries()) {
+                    deepest = Math.max(deepest, Math.max(nestedComprehensions(entry.key()), nestedComprehensions(entry.value())));
+                }
+                return deepest;
+            }
+            case STRUCT: {
+                int deepest = 0;
+                for (var entry : expr.struct().entries()) {
+                    deepest = Math.max(deepest, nestedComprehensions(entry.value()));
+                }
+                return deepest;
+            }
+            default:
+                return 0;
+        }
+    }
+
+    private static boolean isLiteralList(CelExpr expr) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.LIST
+                && expr.list().elements().stream().allMatch(e -> e.getKind() == CelExpr.ExprKind.Kind.CONSTANT);
     }
 }

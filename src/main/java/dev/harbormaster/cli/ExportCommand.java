@@ -6,6 +6,9 @@ import dev.harbormaster.policy.PolicyLoadException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import dev.harbormaster.policy.PolicySource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +42,9 @@ final class ExportCommand {
             try {
                 // Only policies that load are lowered: the same errors as audit and test, first.
                 policies.load(err);
-                Export.Exported exported = Export.export(policies.sources());
+                List<PolicySource> sources = new ArrayList<>(policies.base());
+                sources.addAll(policies.own());
+                Export.Exported exported = Export.export(sources);
                 Export.write(exported, output);
                 int refused = 0;
                 for (Lowering.Result result : exported.results()) {

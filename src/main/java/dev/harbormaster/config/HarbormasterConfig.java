@@ -29,6 +29,8 @@ public interface HarbormasterConfig {
 
     Audit audit();
 
+    LeaderElection leaderElection();
+
     Tls tls();
 
     Http http();
@@ -81,6 +83,31 @@ public interface HarbormasterConfig {
         /** Holds tls.crt and tls.key (PEM); application.properties points Quarkus' TLS registry at them. */
         @WithDefault("/etc/harbormaster/tls")
         Path dir();
+    }
+
+    /**
+     * Which replica writes to the cluster (background audit, policy statuses): the holder of a
+     * coordination.k8s.io Lease. Only with a cluster to watch; without one this process is the only writer.
+     */
+    interface LeaderElection {
+        /** The Lease the replicas compete for (the chart sets the release's name). */
+        @WithDefault("harbormaster")
+        String leaseName();
+
+        /** Its namespace; absent: the client's own (in a pod, the service account's namespace). */
+        Optional<String> leaseNamespace();
+
+        /** How long a leader that stopped renewing keeps the Lease before another replica may take it. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the leader keeps trying to renew before it stops writing (shorter than the lease duration). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often a replica tries to take or renew the Lease. */
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 
     interface Audit {

@@ -45,6 +45,11 @@ public final class ActionPolicy {
      * @param metric    the {@code outcome} tag of harbormaster_policy_evaluations_total
      */
     public record Conclusion(boolean denies, boolean warns, boolean annotates, String label, String report, String metric) {
+
+        /** The action in effect, as the metrics' {@code action} label and the decision log say it: deny, warn, audit or none. */
+        public String action() {
+            return denies ? "deny" : warns ? "warn" : annotates ? "audit" : "none";
+        }
     }
 
     /** What a result means; the same answer for the webhook, the CLI, the PolicyReport and the metric. */

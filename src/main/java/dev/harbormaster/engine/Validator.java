@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 /** Runs one validating policy on a request: each validation gives a result, never an exception. */
 final class Validator {
 
+    /** What a ratcheted violation's message starts with (the in-tree lowering writes the same). */
+    public static final String RATCHETED_PREFIX = "not blocking (already broken): ";
+
     private static final Pattern LINE_BREAK = Pattern.compile("\\s*\\R\\s*");
 
     private Validator() {
@@ -43,7 +46,7 @@ final class Validator {
             String message = message(check, activation);
             if (policy.ratchetOnUpdate() && evaluation.ratchet && message.equals(messageBefore(check, policy, evaluation))) {
                 evaluation.results.add(new PolicyResult(policy.name(), Outcome.VIOLATION, ActionPolicy.ratcheted(actions),
-                        "not blocking this update (broken as before): " + message,
+                        RATCHETED_PREFIX + message,
                         check.reason(), check.fieldPath()));
                 continue;
             }

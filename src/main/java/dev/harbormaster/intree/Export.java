@@ -54,7 +54,8 @@ public final class Export {
     /** Lowers every Harbormaster policy of the sources (which must load: check them first). */
     public static Exported export(List<PolicySource> sources) throws IOException {
         Map<String, String> files = new LinkedHashMap<>();
-        List<Lowering.Result> results = new ArrayList<>();
+        // By name: a later source's policy replaces an earlier one's (a team's over the default pack's), as the loader does.
+        Map<String, Lowering.Result> byName = new LinkedHashMap<>();
         List<PolicyError> errors = new ArrayList<>();
         for (PolicySource source : sources) {
             for (PolicyLoader.Located located : PolicyLoader.documents(source, errors)) {
@@ -64,14 +65,17 @@ public final class Export {
                     continue;
                 }
                 Lowering.Result result = Lowering.lower(READ.treeToValue(located.node(), PolicyDocument.class));
-                results.add(result);
-                if (result.lowered()) {
-                    String folder = PolicyLoader.MUTATING_POLICY.equals(kind) ? "mutating/" : "validating/";
-                    files.put(folder + result.policy() + ".yaml", yaml(result.documents()));
-                }
+                byName.put(result.policy(), result);
             }
         }
+        List<Lowering.Result> results = new ArrayList<>(byName.values());
         results.sort(java.util.Comparator.comparing(Lowering.Result::policy));
+        for (Lowering.Result result : results) {
+            if (result.lowered()) {
+                String folder = PolicyLoader.MUTATING_POLICY.equals(result.kind()) ? "mutating/" : "validating/";
+                files.put(folder + result.policy() + ".yaml", yaml(result.documents()));
+            }
+        }
         files.put("crds/policyparams.yaml", yaml(List.of(ParamsCrd.definition())));
         files.put(REPORT, report(results, sources));
         return new Exported(files, results);

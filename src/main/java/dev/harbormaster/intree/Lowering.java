@@ -137,7 +137,7 @@ public final class Lowering {
                 lowered.put("expression", "(" + expression + ") || " + ratcheted);
                 ObjectNode warning = NODES.objectNode();
                 warning.put("expression", "(" + expression + ") || !" + ratcheted);
-                warning.put("messageExpression", "\"not blocking this update (broken as before): \" + " + message);
+                warning.put("messageExpression", dev.harbormaster.cel.CelPrinter.quote(dev.harbormaster.engine.Engine.RATCHETED_PREFIX) + " + " + message);
                 copyReason(validation, warning);
                 ratchetValidations.add(warning);
             } else {

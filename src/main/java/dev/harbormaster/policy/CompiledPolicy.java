@@ -10,7 +10,8 @@ import java.util.Set;
  * A ValidatingPolicy or MutatingPolicy ready to evaluate: every expression compiled once, for the
  * life of a snapshot. A validating policy has validations and audit annotations, a mutating one has
  * mutations; matching, conditions, variables and params work the same for both.
- * {@code reinvocationPolicy} is a mutating policy's (Never for a validating one).
+ * {@code reinvocationPolicy} is a mutating policy's (Never for a validating one); {@code description}
+ * is its {@link #DESCRIPTION_ANNOTATION} annotation, or null.
  */
 public record CompiledPolicy(
         String name,
@@ -27,7 +28,11 @@ public record CompiledPolicy(
         Object params,
         OptOut optOut,
         boolean ratchetOnUpdate,
-        MutatingPolicySpec.ReinvocationPolicy reinvocationPolicy) {
+        MutatingPolicySpec.ReinvocationPolicy reinvocationPolicy,
+        String description) {
+
+    /** The annotation that describes a policy for people: the CLI's SARIF rules show it. */
+    public static final String DESCRIPTION_ANNOTATION = "harbormaster.dev/description";
 
     public enum Kind { VALIDATING, MUTATING }
 
@@ -44,7 +49,7 @@ public record CompiledPolicy(
     /** The same policy reading other params: for policy tests that try a policy's settings. */
     public CompiledPolicy withParams(Object otherParams) {
         return new CompiledPolicy(name, kind, source, actions, failurePolicy, match, matchConditions, variables, validations,
-                auditAnnotations, mutations, otherParams, optOut, ratchetOnUpdate, reinvocationPolicy);
+                auditAnnotations, mutations, otherParams, optOut, ratchetOnUpdate, reinvocationPolicy, description);
     }
 
     /** The annotation (on the object, its pod template or its namespace) that opts out of a policy, with the reason as value. */

@@ -2,11 +2,8 @@ package dev.harbormaster.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.harbormaster.cel.CelCompileException;
@@ -27,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Turns one policy document into a {@link CompiledPolicy}: reads the spec strictly, checks what
@@ -75,6 +71,11 @@ final class PolicyCompiler {
 
         void error(String field, String message) {
             errors.add(field + ": " + message);
+        }
+
+        String description() {
+            return metadata == null || metadata.annotations() == null ? null
+                    : metadata.annotations().get(CompiledPolicy.DESCRIPTION_ANNOTATION);
         }
 
         CelExpression compile(String field, String expression, CelType resultType) {
@@ -194,7 +195,7 @@ final class PolicyCompiler {
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
                 common.conditions(), common.variables(), validations, auditAnnotations, List.of(), common.params(),
                 optOut(context, spec.allowOptOut()), Boolean.TRUE.equals(spec.ratchetOnUpdate()),
-                MutatingPolicySpec.ReinvocationPolicy.Never);
+                MutatingPolicySpec.ReinvocationPolicy.Never, context.description());
     }
 
     private CompiledPolicy mutating(String name, MutatingPolicySpec spec, Context context) {
@@ -221,7 +222,8 @@ final class PolicyCompiler {
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
                 common.conditions(), common.variables(), List.of(), List.of(), mutations, common.params(),
                 optOut(context, spec.allowOptOut()), false,
-                spec.reinvocationPolicy() == null ? MutatingPolicySpec.ReinvocationPolicy.Never : spec.reinvocationPolicy());
+                spec.reinvocationPolicy() == null ? MutatingPolicySpec.ReinvocationPolicy.Never : spec.reinvocationPolicy(),
+                context.description());
     }
 
     private static CompiledPolicy.OptOut optOut(Context context, Boolean allowOptOut) {
@@ -329,34 +331,11 @@ final class PolicyCompiler {
         return list == null ? 0 : list.size();
     }
 
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder("spec");
-        for (JsonMappingException.Reference reference : e.getPath()) {
-            if (reference.getFieldName() != null) {
-                path.append('.').append(reference.getFieldName());
-            } else {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
-
-    private static String describe(JsonMappingException e) {
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
-            return "unknown field (known fields here: " + known + ")";
-        }
-        if (e instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
-            return "'" + invalid.getValue() + "' is not one of " + List.of(invalid.getTargetType().getEnumConstants());
-        }
-        return e.getOriginalMessage();
-    }
-
     private static String describe(JsonProcessingException e) {
-        return e instanceof JsonMappingException mapping ? describe(mapping) : e.getOriginalMessage();
+        return BindingErrors.describe(e);
     }
 
     private static String path(JsonProcessingException e) {
-        return e instanceof JsonMappingException mapping ? path(mapping) : "spec";
+        return BindingErrors.path("spec", e);
     }
 }

@@ -83,11 +83,36 @@ public final class PolicyLoader {
     }
 
     public PolicySet load(List<PolicySource> sources, String origin) throws PolicyLoadException {
+        return load(List.of(), sources, origin);
+    }
+
+    /**
+     * Loads a base pack (the bundled one) with more policies over it: a policy of {@code sources}
+     * replaces the base's policy of the same name (a warning says so when the two differ); two of
+     * the same name within {@code sources} are an error.
+     */
+    public PolicySet load(List<PolicySource> base, List<PolicySource> sources, String origin) throws PolicyLoadException {
         List<PolicyError> errors = new ArrayList<>();
         List<Located> located = new ArrayList<>();
         for (PolicySource source : sources) {
             located.addAll(documents(source, errors));
         }
+        List<PolicyError> replaced = new ArrayList<>();
+        Map<String, Located> own = new HashMap<>();
+        located.stream().filter(PolicyLoader::isPolicy).forEach(d -> own.putIfAbsent(d.node().path("metadata").path("name").asText(), d));
+        List<Located> kept = new ArrayList<>();
+        for (PolicySource source : base) {
+            for (Located document : documents(source, errors)) {
+                Located replacement = isPolicy(document) ? own.get(document.node().path("metadata").path("name").asText()) : null;
+                if (replacement == null) {
+                    kept.add(document);
+                } else if (!replacement.node().equals(document.node())) {
+                    replaced.add(error(document, document.node().path("metadata").path("name").asText(), null,
+                            "replaced by the policy of the same name in " + replacement.source().name()));
+                }
+            }
+        }
+        located.addAll(0, kept);
         // Kubernetes' own policies and bindings are translated first; the params objects they name are theirs.
         List<Located> admissionPolicies = located.stream().filter(d -> AdmissionPolicyReader.isAdmissionPolicy(d.node())).toList();
         List<Located> others = new ArrayList<>(located);
@@ -105,7 +130,8 @@ public final class PolicyLoader {
         compiled.addAll(translated.parallelStream().map(t -> compile(t.located(), t.document(), true, programs)).toList());
         List<CompiledPolicy> policies = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        List<PolicyError> warnings = new ArrayList<>(reader.warnings());
+        List<PolicyError> warnings = new ArrayList<>(replaced);
+        warnings.addAll(reader.warnings());
         for (Compiled document : compiled) {
             errors.addAll(document.errors());
             warnings.addAll(document.warnings());
@@ -128,7 +154,40 @@ public final class PolicyLoader {
         return new PolicySet(
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.VALIDATING).toList(),
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.MUTATING).toList(),
-                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList());
+                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList(), revision(sources));
+    }
+
+    /** The first 12 hex digits of SHA-256 over the files' names and contents, in name order. */
+    static String revision(List<PolicySource> sources) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sources.stream().sorted(Comparator.comparing(PolicySource::name)).forEach(source -> {
+                sha.update(source.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(source.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            });
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /**
+     * Whether a document is meant for us: of the harbormaster.dev group, or of one of our kinds. Others
+     * beside the policies (a kustomization.yaml, a ConfigMap) are passed over with a warning; a
+     * document that is ours and wrong (a typo in its apiVersion or kind) is an error.
+     */
+    private static boolean isOurs(JsonNode node) {
+        String apiVersion = node.path("apiVersion").asText("");
+        String kind = node.path("kind").asText("");
+        return apiVersion.startsWith("harbormaster.dev/") || apiVersion.equals("harbormaster.dev")
+                || VALIDATING_POLICY.equals(kind) || MUTATING_POLICY.equals(kind) || POLICY_TEST.equals(kind);
+    }
+
+    private static boolean isPolicy(Located document) {
+        String kind = document.node().path("kind").asText();
+        return VALIDATING_POLICY.equals(kind) || MUTATING_POLICY.equals(kind);
     }
 
     /** One document compiled: the policy (none for a test document or a broken one), what is wrong with it, what looks wrong. */
@@ -139,12 +198,10 @@ public final class PolicyLoader {
     }
 
     private Compiled compile(Located located, Map<Expression, CelExpression> programs) {
-        String apiVersion = located.node().path("apiVersion").asText(null);
-        if (!PolicyDocument.API_VERSION.equals(apiVersion)) {
-            // Before reading the envelope: a ConfigMap's metadata is no policy's, and the apiVersion says why.
-            return new Compiled(located, null, List.of(error(located, located.node().path("metadata").path("name").asText(null), "apiVersion",
-                    "'" + printable(apiVersion) + "' is not " + PolicyDocument.API_VERSION
-                            + " (nor a ValidatingAdmissionPolicy/MutatingAdmissionPolicy or their binding, nor params one of them names)")));
+        if (!isOurs(located.node())) {
+            return new Compiled(located, null, List.of(), List.of(error(located, null, null, "not a Harbormaster document (apiVersion '"
+                    + printable(located.node().path("apiVersion").asText("")) + "', kind '" + printable(located.node().path("kind").asText(""))
+                    + "'): ignored")));
         }
         PolicyDocument document;
         try {
@@ -239,7 +296,7 @@ public final class PolicyLoader {
      * A parser's message as one line: snakeyaml's and CEL's run over several, with an excerpt and a
      * caret under it (indented lines, dropped: the error already gives file, line and column).
      */
-    static String oneLine(String message) {
+    public static String oneLine(String message) {
         if (message == null) {
             return "unreadable";
         }
@@ -249,15 +306,24 @@ public final class PolicyLoader {
                 parts.add(line.strip());
             }
         }
-        return parts.isEmpty() ? message.strip() : String.join("; ", parts);
+        String line = parts.isEmpty() ? message.strip() : String.join("; ", parts);
+        return SNAKEYAML_EVENT.matcher(line).replaceAll(event -> switch (event.group(1)) {
+            case "MappingStart" -> "a mapping ({ or a nested key: an unquoted {{ template }}?)";
+            case "SequenceStart" -> "a list";
+            case "Scalar" -> "a value";
+            default -> "a YAML " + event.group(1).replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        });
     }
+
+    /** Jackson quotes snakeyaml's events by their Java names: {@code <org.yaml.snakeyaml.events.MappingStartEvent(anchor=null, …)>}. */
+    private static final java.util.regex.Pattern SNAKEYAML_EVENT = java.util.regex.Pattern.compile("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+?)Event\\([^>]*\\)>");
 
     /**
      * The line of {@code field} (a path such as {@code spec.validations[0].expression}) in the
      * document, or of the deepest part of it that exists (a missing field: its parent); the tree
      * keeps no locations, so the document is read again, only when there is an error to report.
      */
-    static int lineOf(Located located, String field) {
+    public static int lineOf(Located located, String field) {
         if (field == null || field.isEmpty()) {
             return located.line();
         }
@@ -329,7 +395,8 @@ public final class PolicyLoader {
                 index++;
                 int line = parser.currentTokenLocation().getLineNr();
                 JsonNode node = YAML.readTree(parser);
-                if (node == null || node.isNull() || node.isMissingNode()) {
+                // An empty document (two --- lines in a row, a trailing ---) is text "" to Jackson: nothing to read.
+                if (node == null || node.isNull() || node.isMissingNode() || (node.isTextual() && node.asText().isEmpty())) {
                     continue;
                 }
                 if (!node.isObject()) {

@@ -27,19 +27,30 @@ public final class PolicySet {
     private final Map<MatchCriteria.Request, Candidates> mutatingByRequest = new ConcurrentHashMap<>();
 
     private final List<String> warnings;
+    private final String revision;
 
+    /** A set made from policies already compiled (a test's selection, a benchmark): no files, so no revision. */
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt) {
-        this(validating, mutating, origin, loadedAt, List.of());
+        this(validating, mutating, origin, loadedAt, List.of(), "");
     }
 
-    /** @param warnings what loaded but is probably a mistake (a rule on resource "pod"), each with file, policy and field */
+    /**
+     * @param warnings what loaded but is probably a mistake (a rule on resource "pod"), each with file, policy and field
+     * @param revision a digest of the files the set was loaded from: equal on every replica that loaded the same files
+     */
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt,
-                     List<String> warnings) {
+                     List<String> warnings, String revision) {
         this.validating = List.copyOf(validating);
         this.mutating = List.copyOf(mutating);
         this.origin = origin;
         this.loadedAt = loadedAt;
         this.warnings = List.copyOf(warnings);
+        this.revision = revision;
+    }
+
+    /** Which files are in force (a digest of their names and contents), for the decision log and the info metric. */
+    public String revision() {
+        return revision;
     }
 
     /** What the load warned about: it is in force, but probably not as meant. */

@@ -2,6 +2,8 @@ package dev.harbormaster.policy;
 
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.config.HarbormasterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -44,6 +47,12 @@ public class PolicyStore {
     private volatile PolicyLoadException lastError;
     private volatile String fingerprint;
     private volatile CompletableFuture<Void> firstLoad;
+    private final Counter reloaded;
+    private final Counter refused;
+    /** Seconds since the epoch of the last load that put a set in force (the first load too); 0 before it. */
+    private final AtomicLong lastSuccess = new AtomicLong();
+    /** The info gauge of the revision in force: replaced when another revision comes into force. */
+    private volatile Gauge revisionInfo;
 
     @Inject
     PolicyStore(HarbormasterConfig config, MeterRegistry metrics) {
@@ -54,14 +63,54 @@ public class PolicyStore {
         this.directory = directory;
         this.loader = new PolicyLoader(new CelEnvironment());
         this.metrics = metrics;
-        metrics.gauge("harbormaster.policies.loaded", current, ref -> ref.get() == null ? 0 : ref.get().size());
+        Gauge.builder("harbormaster.policies.loaded", current, ref -> ref.get() == null ? 0 : ref.get().size())
+                .description("Policies in force (validating and mutating)")
+                .strongReference(true)
+                .register(metrics);
+        // Both present at 0 from the start, so that increase() sees the first failure.
+        reloaded = reloads(metrics, "success");
+        refused = reloads(metrics, "failure");
+        Gauge.builder("harbormaster.policy.set.last.reload.success.timestamp.seconds", lastSuccess, AtomicLong::get)
+                .description("When the policy set in force was loaded (Unix time in seconds); 0 until the first load")
+                .strongReference(true)
+                .register(metrics);
+        Gauge.builder("harbormaster.policy.set.last.reload.successful", this, store -> store.lastError == null ? 1 : 0)
+                .description("1 when the last load or reload of the policy files succeeded, 0 while a broken change is refused "
+                        + "and the set before it stays in force")
+                .strongReference(true)
+                .register(metrics);
+    }
+
+    private static Counter reloads(MeterRegistry metrics, String result) {
+        return Counter.builder("harbormaster.policy.reloads")
+                .description("Reloads of the policy directory after a change, by result (a refused one keeps the set before it in force)")
+                .tag("result", result)
+                .register(metrics);
+    }
+
+    /** Puts a set in force and says so in the metrics: when, and which revision. */
+    private void inForce(PolicySet set) {
+        current.set(set);
+        lastSuccess.set(java.time.Instant.now().getEpochSecond());
+        Gauge before = revisionInfo;
+        if (before != null && before.getId().getTag("revision").equals(set.revision())) {
+            return;
+        }
+        revisionInfo = Gauge.builder("harbormaster.policy.set.info", () -> 1)
+                .description("Always 1; the revision label is a digest of the policy files in force (equal on replicas that loaded the same files)")
+                .tag("revision", set.revision())
+                .strongReference(true)
+                .register(metrics);
+        if (before != null) {
+            metrics.remove(before);
+        }
     }
 
     void beginFirstLoad(@Observes @Priority(1) StartupEvent starting) {
         firstLoad = CompletableFuture.runAsync(() -> {
             try {
                 fingerprint = fingerprint();
-                current.set(load());
+                inForce(load());
                 LOG.infof("loaded %d policies from %s", current.get().size(), current.get().origin());
                 current.get().warnings().forEach(warning -> LOG.warnf("policy load warning: %s", warning));
             } catch (PolicyLoadException | IOException e) {
@@ -121,7 +170,7 @@ public class PolicyStore {
             lastError = new PolicyLoadException(List.of(new PolicyError(directory.get().toString(), 0, 0, null, null, e.getMessage())));
             LOG.logf(repeated ? Logger.Level.DEBUG : Logger.Level.ERROR, "cannot read the policy directory, keeping %d policies in force: %s",
                     current.get().size(), e.getMessage());
-            metrics.counter("harbormaster.policy.reloads", "result", "failure").increment();
+            refused.increment();
         }
     }
 
@@ -129,14 +178,14 @@ public class PolicyStore {
     public void reload() throws IOException {
         try {
             PolicySet loaded = load();
-            current.set(loaded);
             lastError = null;
-            metrics.counter("harbormaster.policy.reloads", "result", "success").increment();
+            inForce(loaded);
+            reloaded.increment();
             LOG.infof("reloaded %d policies from %s", loaded.size(), loaded.origin());
             loaded.warnings().forEach(warning -> LOG.warnf("policy load warning: %s", warning));
         } catch (PolicyLoadException e) {
             lastError = e;
-            metrics.counter("harbormaster.policy.reloads", "result", "failure").increment();
+            refused.increment();
             LOG.errorf("policy reload refused, keeping the %d policies in force. %s", current.get().size(), e.getMessage());
         }
     }

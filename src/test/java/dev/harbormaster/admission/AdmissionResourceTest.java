@@ -186,7 +186,7 @@ class AdmissionResourceTest {
     void theDenialMessageTellsTheDeveloperWhatToChange() {
         String message = answer("validate", "deployment-create-latest").getString("response.status.message");
         assertThat(message).isEqualTo(String.join("\n",
-                "[disallow-latest-tag] Deployment web-latest: container \"web\" (spec.template.spec.containers[0].image) uses \"nginx:latest\", which is the latest tag; pin a version tag or a digest, e.g. \"nginx:1.2.3\"",
+                "[disallow-latest-tag] Deployment web-latest: container \"web\" (spec.template.spec.containers[0].image) uses \"nginx:latest\"; pin a version tag or a digest, e.g. \"nginx:1.2.3\"",
                 "[require-probes] Deployment web-latest: container \"web\" (spec.template.spec.containers[0]) has no livenessProbe with a handler; add e.g. livenessProbe: {httpGet: {path: /healthz, port: 8080}}",
                 "[require-probes] Deployment web-latest: container \"web\" (spec.template.spec.containers[0]) has no readinessProbe with a handler; add e.g. readinessProbe: {httpGet: {path: /ready, port: 8080}}"));
     }
@@ -253,7 +253,7 @@ class AdmissionResourceTest {
         String metrics = RestAssured.given().baseUri(managementBase()).get("/q/metrics").asString();
         assertThat(metrics)
                 .contains("harbormaster_admission_requests_seconds_count{door=\"validate\",kind=\"Deployment\",operation=\"CREATE\",result=\"denied\"}")
-                .contains("harbormaster_policy_evaluations_total{outcome=\"violation\",policy=\"disallow-latest-tag\"}")
+                .contains("harbormaster_policy_evaluations_total{action=\"deny\",mode=\"enforce\",outcome=\"violation\",policy=\"disallow-latest-tag\"}")
                 .contains("harbormaster_policies_loaded");
     }
 

@@ -24,6 +24,21 @@ class CertificateRotationTest {
 
     @io.quarkus.test.common.http.TestHTTPResource(value = "/", tls = true)
     java.net.URL server;
+    @jakarta.inject.Inject
+    CertificateReloads reloads;
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    private double notAfterGauge() {
+        return metrics.get("harbormaster.serving.certificate.not.after.timestamp.seconds").gauge().value();
+    }
+
+    private static double notAfter(Path pem) throws Exception {
+        try (var in = Files.newInputStream(pem)) {
+            return ((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in))
+                    .getNotAfter().toInstant().getEpochSecond();
+        }
+    }
 
     /** Laid out as kubelet mounts a Secret: tls.crt -> ..data/tls.crt, ..data -> the current generation. */
     static final Path SERVING = Path.of("target/rotation-certs/serving");
@@ -56,9 +71,14 @@ class CertificateRotationTest {
     }
 
     static void makeCertificate(Path dir) {
+        makeCertificate(dir, 365);
+    }
+
+    static void makeCertificate(Path dir, int days) {
         try {
             ProcessBuilder builder = new ProcessBuilder("bash", "certs/make-certs.sh", dir.toString()).inheritIO();
             builder.environment().put("FORCE", "1");
+            builder.environment().put("DAYS", String.valueOf(days));
             Process process = builder.start();
             assertThat(process.waitFor()).isZero();
         } catch (Exception e) {
@@ -69,10 +89,11 @@ class CertificateRotationTest {
     @Test
     void aReplacedCertificateIsServedWithoutARestart() throws Exception {
         BigInteger before = servedSerial();
+        assertThat(notAfterGauge()).as("the expiry gauge from the start").isEqualTo(notAfter(SERVING.resolve("..gen1/tls.crt")));
 
         // As kubelet updates a Secret volume: a new generation, then one atomic swap of ..data.
         Path renewed = SERVING.resolve("..gen2");
-        makeCertificate(renewed);
+        makeCertificate(renewed, 30); // another expiry, so that the gauge's change shows
         Files.createSymbolicLink(SERVING.resolve("..data_tmp"), Path.of("..gen2"));
         Files.move(SERVING.resolve("..data_tmp"), SERVING.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
         BigInteger expected = serial(renewed.resolve("tls.crt"));
@@ -84,15 +105,17 @@ class CertificateRotationTest {
                 .ignoreExceptionsInstanceOf(javax.net.ssl.SSLException.class).until(() -> servedSerial().equals(expected));
         await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(javax.net.ssl.SSLException.class)
                 .untilAsserted(() -> assertThat(servedSerial()).as("and it keeps serving it").isEqualTo(expected));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(notAfterGauge()).as("the expiry gauge follows the reload")
+                .isEqualTo(notAfter(renewed.resolve("tls.crt"))));
     }
 
     /** Reloads every second here: only the change is news, and Quarkus' line for every reload stays quiet. */
     @Test
     void onlyAChangedCertificateIsLoggedAtInfo() throws Exception {
-        CertificateReloads reloads = new CertificateReloads();
-        assertThat(reloads.changed("webhook", "a")).isFalse();
-        assertThat(reloads.changed("webhook", "a")).isFalse();
-        assertThat(reloads.changed("webhook", "b")).isTrue();
+        // A configuration name of its own, so that the server's reloads of "webhook" do not interleave.
+        assertThat(reloads.changed("rotation-test", "a")).isFalse();
+        assertThat(reloads.changed("rotation-test", "a")).isFalse();
+        assertThat(reloads.changed("rotation-test", "b")).isTrue();
         java.util.Properties shipped = new java.util.Properties();
         try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
             shipped.load(in);

@@ -26,7 +26,7 @@ public final class InProcessDoors {
                 }
             };
             resource = new AdmissionResource(new Engine(Engine.Mode.ENFORCE), store, ClusterView.OFFLINE,
-                    new DecisionRecorder(metrics), 3 * 1024 * 1024);
+                    new DecisionRecorder(metrics, Engine.Mode.ENFORCE), 3 * 1024 * 1024);
         } catch (Exception e) {
             throw new IllegalStateException("the default pack does not load", e);
         }

@@ -89,9 +89,10 @@ class ChartTest {
     void lintIsCleanInEveryMode(String certificates, String mode, @TempDir Path work) throws Exception {
         Map<String, String> values = with(certificates(certificates), "mode", mode);
         if (mode.equals("enforce")) {
-            // Every optional part once: background audit with its CRDs, ServiceMonitor, a user ConfigMap.
+            // Every optional part once: background audit with its CRDs, ServiceMonitor, a user ConfigMap, dashboard, alerts.
             values = with(with(with(values, "audit.enabled", "true"), "serviceMonitor.enabled", "true"),
                     "policies.existingConfigMap", "team-policies");
+            values = with(with(values, "grafanaDashboard.enabled", "true"), "prometheusRule.enabled", "true");
         }
         LintResult lint = RenderedChart.lint(values, work);
 
@@ -109,6 +110,8 @@ class ChartTest {
                 "ServiceAccount/" + FULLNAME,
                 "ClusterRole/" + FULLNAME,
                 "ClusterRoleBinding/" + FULLNAME,
+                "Role/" + FULLNAME + "-leader-election",
+                "RoleBinding/" + FULLNAME + "-leader-election",
                 "ConfigMap/" + FULLNAME + "-policies",
                 "Secret/" + FULLNAME + "-tls",
                 "Service/" + FULLNAME,
@@ -357,8 +360,6 @@ class ChartTest {
         RenderedChart chart = render(Map.of());
 
         assertThat(clusterRoleRules(chart)).containsExactlyInAnyOrderElementsOf(READ_RULES);
-        assertThat(chart.all("Role")).isEmpty();
-        assertThat(chart.all("RoleBinding")).isEmpty();
         assertThat(chart.all("CustomResourceDefinition")).isEmpty();
         JsonNode binding = chart.one("ClusterRoleBinding");
         assertThat(binding.at("/roleRef/name").asText()).isEqualTo(FULLNAME);
@@ -391,6 +392,29 @@ class ChartTest {
         assertThat(scopes).isEqualTo(Map.of("ClusterPolicyReport", "Cluster", "PolicyReport", "Namespaced"));
 
         assertThat(render(Map.of("audit.enabled", "true", "audit.installCRDs", "false")).all("CustomResourceDefinition")).isEmpty();
+    }
+
+    /** The one namespaced grant: the leader-election Lease, by name but for create (which cannot be limited to a name). */
+    @Test
+    void theReplicasMayOnlyUseTheirOwnLeaseInTheReleaseNamespace() {
+        RenderedChart chart = render(Map.of());
+
+        JsonNode role = chart.one("Role");
+        assertThat(role.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+        List<String> rules = new ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            rules.add(String.join(",", texts(rule.path("apiGroups"))) + "/" + String.join(",", texts(rule.path("resources")))
+                    + " " + String.join(",", texts(rule.path("resourceNames"))) + " " + String.join(",", texts(rule.path("verbs"))));
+        }
+        assertThat(rules).containsExactlyInAnyOrder(
+                "coordination.k8s.io/leases  create",
+                "coordination.k8s.io/leases " + FULLNAME + " get,update,patch");
+        JsonNode binding = chart.one("RoleBinding");
+        assertThat(binding.at("/roleRef/kind").asText()).isEqualTo("Role");
+        assertThat(binding.at("/roleRef/name").asText()).isEqualTo(role.at("/metadata/name").asText());
+        assertThat(binding.at("/subjects/0/name").asText()).isEqualTo(FULLNAME);
+        assertThat(chart.env("HARBORMASTER_LEADER_ELECTION_LEASE_NAME")).isEqualTo(FULLNAME);
+        assertThat(chart.env("HARBORMASTER_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(NAMESPACE);
     }
 
     static List<String> clusterRoleRules(RenderedChart chart) {
@@ -623,6 +647,103 @@ class ChartTest {
         assertThat(verdict.allowed()).isTrue();
         assertThat(verdict.warnings()).isEmpty();
         assertThat(verdict.auditAnnotations()).isEmpty();
+    }
+
+    // --- observability: dashboard and alerts -------------------------------------------------------
+
+    @Test
+    void theDashboardIsAnOptInConfigMapForGrafanasSidecarWithValidJson() throws Exception {
+        assertThat(render(Map.of()).all("ConfigMap")).extracting(c -> c.at("/metadata/name").asText())
+                .doesNotContain(FULLNAME + "-dashboard");
+
+        RenderedChart chart = render(Map.of("grafanaDashboard.enabled", "true", "grafanaDashboard.namespace", "monitoring",
+                "grafanaDashboard.labels.team", "platform"));
+
+        JsonNode configMap = chart.named("ConfigMap", FULLNAME + "-dashboard");
+        assertThat(configMap.at("/metadata/namespace").asText()).isEqualTo("monitoring");
+        assertThat(configMap.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        assertThat(configMap.at("/metadata/labels/team").asText()).isEqualTo("platform");
+        JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(configMap.at("/data/harbormaster.json").asText());
+        assertThat(dashboard.path("uid").asText()).isEqualTo("harbormaster");
+        assertThat(dashboard).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of("charts/harbormaster/dashboards/harbormaster.json").toFile()));
+        List<String> titles = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            titles.add(panel.path("title").asText());
+            assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty()
+                    .allSatisfy(target -> assertThat(target.path("expr").asText()).contains("harbormaster_"));
+        }
+        // What the issue asks to see: rate and latency per door, denials by policy, reload health, cache sync, certificate expiry.
+        assertThat(String.join("\n", titles)).contains("Requests per second, by door", "Answer time p50 / p99, by door",
+                "Denials per second, by policy", "Last policy reload succeeded", "Cluster cache synced",
+                "Serving certificate expires in");
+    }
+
+    /** The metric names the dashboard's and the alerts' queries use (the running server's side is ChartMetricsTest). */
+    static java.util.Set<String> metricsQueried(RenderedChart chart) throws Exception {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("harbormaster_[a-z_]+");
+        List<String> queries = new ArrayList<>();
+        JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(chart.named("ConfigMap", FULLNAME + "-dashboard").at("/data/harbormaster.json").asText());
+        dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(target -> queries.add(target.path("expr").asText())));
+        dashboard.path("templating").path("list").forEach(variable -> queries.add(variable.path("query").asText()));
+        chart.one("PrometheusRule").at("/spec/groups/0/rules").forEach(rule -> queries.add(rule.path("expr").asText()));
+        for (String query : queries) {
+            java.util.regex.Matcher found = metric.matcher(query);
+            while (found.find()) {
+                names.add(found.group());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void theAlertsAreOptInAndSayWhatTheyWatch() throws Exception {
+        assertThat(render(Map.of()).all("PrometheusRule")).isEmpty();
+
+        RenderedChart chart = render(Map.of("prometheusRule.enabled", "true", "prometheusRule.labels.release", "prometheus"));
+
+        JsonNode rule = chart.one("PrometheusRule");
+        assertThat(rule.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+        assertThat(rule.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
+        Map<String, String> alerts = new TreeMap<>();
+        String operations = Files.readString(Path.of("docs/operations.md"));
+        for (JsonNode alert : rule.at("/spec/groups/0/rules")) {
+            String name = alert.path("alert").asText();
+            alerts.put(name, alert.path("expr").asText());
+            assertThat(alert.at("/annotations/summary").asText()).as(name).isNotEmpty();
+            assertThat(alert.at("/annotations/description").asText()).as(name).isNotEmpty();
+            // Each runbook link points at the section of docs/operations.md that says what to do.
+            String anchor = alert.at("/annotations/runbook_url").asText().replaceFirst(".*#", "");
+            assertThat(anchor).isEqualTo(name.toLowerCase(java.util.Locale.ROOT));
+            assertThat(operations).as("docs/operations.md has a section for " + name).contains("### " + name + "\n");
+            assertThat(alert.path("expr").asText()).as(name).contains("namespace=\"" + NAMESPACE + "\"");
+        }
+        assertThat(alerts).containsOnlyKeys("HarbormasterWebhookErrors", "HarbormasterPolicyErrors", "HarbormasterSlowAnswers",
+                "HarbormasterPolicyReloadFailing", "HarbormasterCacheNotSynced", "HarbormasterCertificateExpiring");
+        // Thresholds from the values: half the 5 s webhook timeout, 14 days.
+        assertThat(alerts.get("HarbormasterSlowAnswers")).startsWith("histogram_quantile(0.99,").endsWith("> 2.5");
+        assertThat(alerts.get("HarbormasterCertificateExpiring")).endsWith("< 1209600");
+        assertThat(alerts.get("HarbormasterPolicyReloadFailing")).contains("harbormaster_policy_set_last_reload_successful").endsWith("== 0");
+        assertThat(alerts.get("HarbormasterCacheNotSynced")).contains("harbormaster_cluster_synced").endsWith("== 0");
+
+        RenderedChart tuned = render(Map.of("prometheusRule.enabled", "true", "webhook.timeoutSeconds", "10",
+                "prometheusRule.certificateExpiryDays", "30"));
+        JsonNode tunedRules = tuned.one("PrometheusRule").at("/spec/groups/0/rules");
+        List<String> expressions = new ArrayList<>();
+        tunedRules.forEach(r -> expressions.add(r.path("expr").asText()));
+        assertThat(expressions).anySatisfy(e -> assertThat(e).startsWith("histogram_quantile").endsWith("> 5"));
+        assertThat(expressions).anySatisfy(e -> assertThat(e).endsWith("< 2592000"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"prometheusRule.latencyBudgetRatio=0", "prometheusRule.latencyBudgetRatio=1.5",
+            "prometheusRule.certificateExpiryDays=0", "grafanaDashboard.enable=true"})
+    void theSchemaRefusesObservabilityValuesThatCannotWork(String assignment) {
+        String[] keyValue = assignment.split("=", 2);
+
+        assertThatThrownBy(() -> render(Map.of(keyValue[0], keyValue[1]))).hasMessageContaining("schema");
     }
 
     static List<String> texts(JsonNode array) {

@@ -41,8 +41,8 @@ class AuditCommandTest {
         CliRun run = CliRun.of("audit", CORPUS);
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out())
-                .containsPattern("Deployment latest-web\\s+disallow-latest-tag\\s+Deny\\s+src/test/resources/audit-corpus/list.yaml:1")
-                .containsPattern("Job migrate\\s+-\\s+ok")
+                .containsPattern("Deployment default/latest-web\\s+disallow-latest-tag\\s+Deny\\s+src/test/resources/audit-corpus/list.yaml:4")
+                .as("an object without findings is counted, not listed").doesNotContain("Job default/migrate")
                 .contains("6 objects: 1 denied, 5 allowed");
         assertThat(run.out()).doesNotContain("notes.txt");
     }
@@ -106,7 +106,8 @@ class AuditCommandTest {
         CliRun run = CliRun.of("audit", "src/test/resources/audit-broken/broken.yaml", CORPUS + "/nested");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("harbormaster audit: unusable input: src/test/resources/audit-broken/broken.yaml (document 2, line 7): not valid YAML");
-        assertThat(run.out()).as("what could be read is still reported").contains("ConfigMap fine").contains("Job migrate");
+        CliRun json = CliRun.of("audit", "-o", "json", "src/test/resources/audit-broken/broken.yaml", CORPUS + "/nested");
+        assertThat(json.out()).as("what could be read is still reported").contains("ConfigMap default/fine").contains("Job default/migrate");
     }
 
     @Test
@@ -161,7 +162,7 @@ class AuditCommandTest {
         assertThat(result.path("ruleId").asText()).isEqualTo("disallow-latest-tag");
         assertThat(result.path("level").asText()).isEqualTo("error");
         assertThat(result.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).endsWith("list.yaml");
-        assertThat(result.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(1);
+        assertThat(result.at("/locations/0/physicalLocation/region/startLine").asInt()).as("the item's line in the List").isEqualTo(4);
         assertThat(sarif.at("/runs/0/tool/driver/rules").toString()).contains("disallow-latest-tag");
     }
 

@@ -21,7 +21,7 @@ class ExportCommandTest {
 
     @Test
     void aPackThatLowersWholeExitsZero(@TempDir Path out) {
-        CliRun run = CliRun.of("export", "vap", "--policies", "policies/pss/baseline", "-o", out.toString());
+        CliRun run = CliRun.of("export", "vap", "--no-default-policies", "--policies", "policies/pss/baseline", "-o", out.toString());
         assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).doesNotContain("not lowered");
     }
@@ -29,7 +29,7 @@ class ExportCommandTest {
     @Test
     void policiesThatDoNotLoadAreNotExported(@TempDir Path dir, @TempDir Path out) throws Exception {
         Files.writeString(dir.resolve("broken.yaml"), "apiVersion: harbormaster.dev/v1alpha1\nkind: ValidatingPolicy\nmetadata: {name: x}\nspec: {}\n");
-        CliRun run = CliRun.of("export", "vap", "--policies", dir.toString(), "-o", out.toString());
+        CliRun run = CliRun.of("export", "vap", "--no-default-policies", "--policies", dir.toString(), "-o", out.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("broken.yaml").doesNotContain("Exception");
         assertThat(out.resolve("report.yaml")).doesNotExist();

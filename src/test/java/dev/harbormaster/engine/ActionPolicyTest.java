@@ -70,6 +70,10 @@ class ActionPolicyTest {
         boolean error = outcome == Outcome.ERROR || outcome == Outcome.ERROR_IGNORED;
         assertThat(conclusion.report().equals("error")).isEqualTo(error);
         assertThat(conclusion.metric().startsWith("error")).isEqualTo(error);
+        // The action the metrics and the log name is what the response did, lower-case as every label value.
+        String expectedAction = verdict.allowed() ? verdict.warnings().isEmpty() ? verdict.auditAnnotations().isEmpty() ? "none"
+                : "audit" : "warn" : "deny";
+        assertThat(conclusion.action()).isEqualTo(expectedAction);
         // The metric's outcome tag is the outcome's name.
         assertThat(conclusion.metric()).isEqualTo(outcome.name().toLowerCase(java.util.Locale.ROOT));
     }

@@ -128,8 +128,8 @@ class BudgetTest {
     void theDeadlineStopsARequestThatTakesTooLong() throws Exception {
         // A billion steps allowed, a 200 ms deadline: the clock ends it.
         PolicySet set = policy("  - {name: n, expression: '1'}",
-                "object.data.items.all(a, object.data.items.all(b, object.data.items.all(c, a + b + c >= 0)))");
-        AdmissionInput input = configMap(Map.of("items", LongStream.range(0, 1_000).boxed().toList()));
+                "object.data.items.all(a, object.data.items.all(b, a + b >= 0))");
+        AdmissionInput input = configMap(Map.of("items", LongStream.range(0, 20_000).boxed().toList()));
         long start = System.nanoTime();
 
         Verdict verdict = evaluate(set, input, 1_000_000_000L, 1_000_000_000L, Duration.ofMillis(200));

@@ -53,7 +53,7 @@ class EngineTest {
                 "metadata", Map.of("name", "settings", "namespace", "shop"), "data", data), null, "default", null, false);
     }
 
-    private static final String RUNAWAY = "\"object.data.items.all(a, object.data.items.all(b, object.data.items.all(c, a + b + c >= 0)))\"";
+    private static final String RUNAWAY = "\"object.data.items.all(a, object.data.items.all(b, a + b >= 0))\"";
 
     @Test
     void aRunawayExpressionHitsTheCostLimitAndFailsOnlyItsPolicy() throws Exception {
@@ -75,16 +75,16 @@ class EngineTest {
     }
 
     @Test
-    void theDefaultCostLimitStopsACubicExpressionOverALargeList() throws Exception {
+    void theDefaultCostLimitStopsAQuadraticExpressionOverALargeList() throws Exception {
         PolicySet set = policies(policy("runaway", "Deny", "Fail", RUNAWAY, "never shown", "Invalid"));
-        List<Long> items = LongStream.range(0, 2_000).boxed().toList();
+        List<Long> items = LongStream.range(0, 20_000).boxed().toList();
         long start = System.nanoTime();
 
         Verdict verdict = engine(EvaluationLimits.DEFAULT.expressionCost(), EvaluationLimits.DEFAULT.requestCost(), Duration.ofMinutes(1))
                 .evaluate(configMap(Map.of("items", items)), set, ClusterView.OFFLINE);
 
         assertThat(verdict.denial().message()).contains("cost limit exceeded");
-        // 2,000³ steps would take hours; the limit ends it after a million (generous bound: shared CI machine).
+        // 20,000² steps would take minutes; the limit ends it after a million (generous bound: shared CI machine).
         assertThat(System.nanoTime() - start).isLessThan(30_000_000_000L);
     }
 

@@ -96,8 +96,11 @@ class FilesFuzzTest {
 
     static void readerHolds(String text) {
         ManifestReader.Result read = ManifestReader.read(List.of("-"), new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-        for (String error : read.errors()) {
-            assertThat(error).doesNotContain("\n");
+        for (ManifestReader.Problem error : read.errors()) {
+            assertThat(error.text()).doesNotContain("\n");
+        }
+        for (ManifestReader.Problem notice : read.notices()) {
+            assertThat(notice.text()).doesNotContain("\n");
         }
     }
 

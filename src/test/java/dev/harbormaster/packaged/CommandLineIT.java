@@ -43,4 +43,23 @@ class CommandLineIT {
     void auditRefusesAMissingFileWithOneLine(LaunchResult result) {
         assertThat(result.getErrorOutput().strip()).contains("no-such-file.yaml").doesNotContain("\n").doesNotContain("Exception");
     }
+
+    /** It printed its help; before, it started the server and died with a stack trace. */
+    @Test
+    @Launch({"serve", "--help"})
+    void serveHelpPrintsHelpAndDoesNotStartTheServer(LaunchResult result) {
+        assertThat(result.getOutput()).startsWith("Usage: harbormaster serve").doesNotContain("Listening on");
+    }
+
+    @Test
+    @Launch({"audit", "--help"})
+    void auditHelp(LaunchResult result) {
+        assertThat(result.getOutput()).startsWith("Usage: harbormaster audit").contains("--no-default-policies").contains("--skip");
+    }
+
+    @Test
+    @Launch({"completion", "bash"})
+    void completion(LaunchResult result) {
+        assertThat(result.getOutput()).contains("complete -F").contains("audit");
+    }
 }

@@ -1,0 +1,79 @@
+package dev.harbormaster.audit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The kinds Kubernetes' built-in API groups serve, by apiVersion (as of 1.30-1.34, GA and the
+ * betas still served), so that the CLI can say when a manifest names one that the API server would
+ * refuse: {@code extensions/v1beta1 DaemonSet} (removed in 1.16), {@code v1 PodDisruptionBudget}
+ * (a kind of policy/v1). A group that is not built in is a custom resource's, and not second-guessed.
+ */
+final class BuiltInKinds {
+
+    private static final Map<String, Set<String>> BY_API_VERSION = Map.ofEntries(
+            Map.entry("v1", Set.of("Pod", "Service", "ConfigMap", "Secret", "Namespace", "Node", "PersistentVolume",
+                    "PersistentVolumeClaim", "ServiceAccount", "Endpoints", "Event", "LimitRange", "ResourceQuota",
+                    "ReplicationController", "PodTemplate", "Binding", "ComponentStatus", "List")),
+            Map.entry("apps/v1", Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ControllerRevision")),
+            Map.entry("batch/v1", Set.of("Job", "CronJob")),
+            Map.entry("policy/v1", Set.of("PodDisruptionBudget", "Eviction")),
+            Map.entry("autoscaling/v1", Set.of("HorizontalPodAutoscaler", "Scale")),
+            Map.entry("autoscaling/v2", Set.of("HorizontalPodAutoscaler")),
+            Map.entry("networking.k8s.io/v1", Set.of("Ingress", "IngressClass", "NetworkPolicy", "IPAddress", "ServiceCIDR")),
+            Map.entry("rbac.authorization.k8s.io/v1", Set.of("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")),
+            Map.entry("storage.k8s.io/v1", Set.of("StorageClass", "VolumeAttachment", "CSIDriver", "CSINode", "CSIStorageCapacity",
+                    "VolumeAttributesClass")),
+            Map.entry("admissionregistration.k8s.io/v1", Set.of("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+                    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")),
+            Map.entry("admissionregistration.k8s.io/v1beta1", Set.of("MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding")),
+            Map.entry("apiextensions.k8s.io/v1", Set.of("CustomResourceDefinition")),
+            Map.entry("apiregistration.k8s.io/v1", Set.of("APIService")),
+            Map.entry("certificates.k8s.io/v1", Set.of("CertificateSigningRequest")),
+            Map.entry("certificates.k8s.io/v1beta1", Set.of("ClusterTrustBundle")),
+            Map.entry("coordination.k8s.io/v1", Set.of("Lease")),
+            Map.entry("coordination.k8s.io/v1beta1", Set.of("LeaseCandidate")),
+            Map.entry("discovery.k8s.io/v1", Set.of("EndpointSlice")),
+            Map.entry("events.k8s.io/v1", Set.of("Event")),
+            Map.entry("node.k8s.io/v1", Set.of("RuntimeClass")),
+            Map.entry("scheduling.k8s.io/v1", Set.of("PriorityClass")),
+            Map.entry("flowcontrol.apiserver.k8s.io/v1", Set.of("FlowSchema", "PriorityLevelConfiguration")),
+            Map.entry("resource.k8s.io/v1", Set.of("ResourceClaim", "ResourceClaimTemplate", "DeviceClass", "ResourceSlice")),
+            Map.entry("resource.k8s.io/v1beta2", Set.of("ResourceClaim", "ResourceClaimTemplate", "DeviceClass", "ResourceSlice")),
+            Map.entry("authentication.k8s.io/v1", Set.of("TokenReview", "SelfSubjectReview")),
+            Map.entry("authorization.k8s.io/v1", Set.of("SubjectAccessReview", "SelfSubjectAccessReview",
+                    "LocalSubjectAccessReview", "SelfSubjectRulesReview")));
+
+    /** Groups that are built in but serve none of the kinds above any more (all of extensions/ was removed by 1.22). */
+    private static final Set<String> RETIRED_GROUPS = Set.of("extensions");
+
+    private BuiltInKinds() {
+    }
+
+    /** Whether the apiVersion is of a built-in group (core, apps, …): a custom resource's group is not. */
+    static boolean builtInGroup(String apiVersion) {
+        String group = group(apiVersion);
+        return RETIRED_GROUPS.contains(group) || BY_API_VERSION.keySet().stream().anyMatch(v -> group(v).equals(group));
+    }
+
+    /**
+     * Why the API server would not take this kind at this apiVersion, naming where the kind is
+     * served; empty when it is served, or when the group is not built in.
+     */
+    static Optional<String> problem(String apiVersion, String kind) {
+        if (!builtInGroup(apiVersion) || BY_API_VERSION.getOrDefault(apiVersion, Set.of()).contains(kind)) {
+            return Optional.empty();
+        }
+        List<String> servedAt = BY_API_VERSION.entrySet().stream().filter(e -> e.getValue().contains(kind)).map(Map.Entry::getKey)
+                .sorted().toList();
+        return Optional.of(apiVersion + " " + kind + " is not served by Kubernetes"
+                + (servedAt.isEmpty() ? " (no built-in group has this kind)" : "; " + kind + " is at " + String.join(", ", servedAt)));
+    }
+
+    private static String group(String apiVersion) {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+}
