@@ -77,3 +77,11 @@ matchConditions:
 - name: not-harbormaster
   expression: request.userInfo.username != 'system:serviceaccount:{{ $root.Release.Namespace }}:{{ include "harbormaster.fullname" $root }}'
 {{- end }}
+
+{{/* What `harbormaster export vap` lowered, and the webhook rules the rest need (in-tree/report.yaml). */}}
+{{- define "harbormaster.inTreeReport" -}}
+{{- if not .Values.policies.defaultPack }}
+{{- fail "policies.inTree installs the default pack's lowered policies: it needs policies.defaultPack" }}
+{{- end }}
+{{- .Files.Get "in-tree/report.yaml" }}
+{{- end }}

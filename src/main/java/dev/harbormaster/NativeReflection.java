@@ -33,6 +33,16 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 }, classNames = {
         // package-private: Jackson writes it for `audit -o json`
         "dev.harbormaster.cli.ReportWriter$Finding",
+        // package-private: Kubernetes' own admission policies, read strictly
+        "dev.harbormaster.policy.AdmissionPolicyReader$Metadata",
+        "dev.harbormaster.policy.AdmissionPolicyReader$ParamKind",
+        "dev.harbormaster.policy.AdmissionPolicyReader$ParamRef",
+        "dev.harbormaster.policy.AdmissionPolicyReader$Validation",
+        "dev.harbormaster.policy.AdmissionPolicyReader$Validating",
+        "dev.harbormaster.policy.AdmissionPolicyReader$Expression",
+        "dev.harbormaster.policy.AdmissionPolicyReader$Mutation",
+        "dev.harbormaster.policy.AdmissionPolicyReader$Mutating",
+        "dev.harbormaster.policy.AdmissionPolicyReader$Binding",
 }, fields = true, methods = true)
 public final class NativeReflection {
 

@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
  */
 public final class PolicyTestRunner {
 
-    private static final ObjectMapper STRICT = JsonMapper.builder()
+    static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .build();
@@ -234,7 +234,7 @@ public final class PolicyTestRunner {
     }
 
     /** The policies a test names (every one is checked to be loaded before), or all. */
-    private static PolicySet select(PolicySet all, List<String> names) {
+    static PolicySet select(PolicySet all, List<String> names) {
         if (names.isEmpty()) {
             return all;
         }
@@ -244,7 +244,7 @@ public final class PolicyTestRunner {
     }
 
     /** The policies with the case's params laid over their own, key by key. */
-    private static PolicySet withParams(PolicySet policies, JsonNode params) throws IOException {
+    static PolicySet withParams(PolicySet policies, JsonNode params) throws IOException {
         if (params == null) {
             return policies;
         }
@@ -260,7 +260,7 @@ public final class PolicyTestRunner {
         return policies.with(policies.validating().stream().map(apply).toList(), policies.mutating().stream().map(apply).toList());
     }
 
-    private static AdmissionInput input(Case testCase) throws IOException {
+    static AdmissionInput input(Case testCase) throws IOException {
         String operation = testCase.operation() == null ? "CREATE" : testCase.operation();
         AdmissionInput input = ManifestInput.of(operation, toMap(testCase.object()), toMap(testCase.oldObject()),
                 testCase.namespace() == null ? "default" : testCase.namespace(), toMap(testCase.userInfo()), testCase.dryRun());
@@ -270,7 +270,7 @@ public final class PolicyTestRunner {
         return ManifestInput.onResource(input, testCase.resource(), testCase.subResource() == null ? "" : testCase.subResource());
     }
 
-    private static ClusterView clusterView(Case testCase, String namespace) throws IOException {
+    static ClusterView clusterView(Case testCase, String namespace) throws IOException {
         if (testCase.namespaceLabels() == null && testCase.cluster() == null && testCase.serverVersion() == null) {
             return ClusterView.OFFLINE;
         }

@@ -35,6 +35,8 @@ public final class CelEnvironment {
     public static final String CLUSTER = "cluster";
 
     private final Cel cel;
+    /** Whether Harbormaster's helpers and the {@code cluster} variable are declared. */
+    private final boolean harbormasterHelpers;
     private final CheckedExpressionCache cache;
 
     /** Evaluation is bounded per request by a {@link Budget}, not by the environment. */
@@ -44,6 +46,22 @@ public final class CelEnvironment {
 
     /** @param cache where checked expressions are kept between runs (the CLI's), or null to check every one */
     public CelEnvironment(CheckedExpressionCache cache) {
+        this(true, cache);
+    }
+
+    /**
+     * The environment of kube-apiserver's ValidatingAdmissionPolicy and MutatingAdmissionPolicy:
+     * the same Kubernetes libraries and extensions, without Harbormaster's helpers and the
+     * {@code cluster} variable. Real VAP/MAP files compile here, so one that leans on a helper
+     * kube-apiserver lacks is refused at load instead of failing in the cluster. No cache: its
+     * entries would be taken for the other environment's.
+     */
+    public static CelEnvironment kubernetesOnly() {
+        return new CelEnvironment(false, null);
+    }
+
+    private CelEnvironment(boolean harbormasterHelpers, CheckedExpressionCache cache) {
+        this.harbormasterHelpers = harbormasterHelpers;
         this.cache = cache;
         CelOptions options = CelOptions.current()
                 .enableHeterogeneousNumericComparisons(true)
@@ -58,7 +76,7 @@ public final class CelEnvironment {
                 CelListsExtensions.Function.DISTINCT, CelListsExtensions.Function.REVERSE, CelListsExtensions.Function.SORT);
         var math = CelExtensions.math(options);
         var encoders = CelExtensions.encoders(options);
-        this.cel = CelFactory.standardCelBuilder()
+        var builder = CelFactory.standardCelBuilder()
                 .setOptions(options)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar(OBJECT, SimpleType.DYN)
@@ -68,14 +86,23 @@ public final class CelEnvironment {
                 .addVar(PARAMS, SimpleType.DYN)
                 .addVar(NAMESPACE_OBJECT, SimpleType.DYN)
                 .addVar(VARIABLES, MapType.create(SimpleType.STRING, SimpleType.DYN))
-                .addVar(CLUSTER, HarbormasterLibrary.CLUSTER)
                 .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
                         CelExtensions.comprehensions(), lists, CelExtensions.bindings(), math, encoders,
-                        harbormaster, kubernetes, values)
+                        kubernetes, values)
                 .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
                         CelExtensions.comprehensions(), lists, math, encoders,
-                        harbormaster, kubernetes, values)
-                .build();
+                        kubernetes, values);
+        if (harbormasterHelpers) {
+            builder.addVar(CLUSTER, HarbormasterLibrary.CLUSTER)
+                    .addCompilerLibraries(harbormaster)
+                    .addRuntimeLibraries(harbormaster);
+        }
+        this.cel = builder.build();
+    }
+
+    /** Whether Harbormaster's helpers are declared (false: {@link #kubernetesOnly()}). */
+    public boolean hasHarbormasterHelpers() {
+        return harbormasterHelpers;
     }
 
     /** Kubernetes' authorizer asks kube-apiserver's authorizer, which a webhook cannot reach on the request path. */

@@ -27,8 +27,8 @@ import java.util.function.Predicate;
 /**
  * Harbormaster's own CEL functions: reach the pod template of any workload kind, parse image
  * references, match label selectors, look up PodDisruptionBudgets, HorizontalPodAutoscalers and
- * workloads in the {@code cluster} (the ClusterView), and build JSONPatch paths ({@code workload.podSpecPointer},
- * {@code jsonpatch.escapeKey}, as in Kubernetes' MutatingAdmissionPolicy library). They take {@code object} as it arrives, so one policy covers
+ * workloads in the {@code cluster} (the ClusterView), and build JSONPatch paths ({@code workload.podSpecPointer}; {@code jsonpatch.escapeKey} is
+ * Kubernetes' own, in {@link KubernetesLibrary}). They take {@code object} as it arrives, so one policy covers
  * Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs alike; on an object
  * without a pod template they return empty values rather than failing.
  */
@@ -46,7 +46,6 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 newFunctionDeclaration("workload.podSpec", newGlobalOverload("workload_podSpec", MAP, SimpleType.DYN)),
                 newFunctionDeclaration("workload.podSpecPath", newGlobalOverload("workload_podSpecPath", SimpleType.STRING, SimpleType.DYN)),
                 newFunctionDeclaration("workload.podSpecPointer", newGlobalOverload("workload_podSpecPointer", SimpleType.STRING, SimpleType.DYN)),
-                newFunctionDeclaration("jsonpatch.escapeKey", newGlobalOverload("jsonpatch_escapeKey", SimpleType.STRING, SimpleType.STRING)),
                 newFunctionDeclaration("workload.podLabels", newGlobalOverload("workload_podLabels", MAP, SimpleType.DYN)),
                 newFunctionDeclaration("workload.containers", newGlobalOverload("workload_containers", LIST, SimpleType.DYN)),
                 newFunctionDeclaration("workload.initContainers", newGlobalOverload("workload_initContainers", LIST, SimpleType.DYN)),
@@ -83,7 +82,6 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
                 CelFunctionBinding.from("workload_podSpec", Object.class, object -> orEmpty(Workloads.podSpec(object))),
                 CelFunctionBinding.from("workload_podSpecPath", Object.class, Workloads::podSpecPath),
                 CelFunctionBinding.from("workload_podSpecPointer", Object.class, object -> "/" + Workloads.podSpecPath(object).replace('.', '/')),
-                CelFunctionBinding.from("jsonpatch_escapeKey", String.class, key -> key.replace("~", "~0").replace("/", "~1")),
                 CelFunctionBinding.from("workload_podLabels", Object.class, object -> orEmpty(Workloads.podLabels(object))),
                 CelFunctionBinding.from("workload_containers", Object.class, object -> Workloads.containers(object, "containers")),
                 CelFunctionBinding.from("workload_initContainers", Object.class, object -> Workloads.containers(object, "initContainers")),

@@ -66,6 +66,8 @@ public final class KubernetesLibrary implements CelCompilerLibrary, CelRuntimeLi
         checker.addFunctionDeclarations(
                 newFunctionDeclaration(SORT_BY_KEYS, newGlobalOverload("list_sort_by_associated_keys",
                         ListType.create(ELEMENT), ListType.create(ELEMENT), ListType.create(KEY))),
+                // MutatingAdmissionPolicy's JSONPatch library.
+                newFunctionDeclaration("jsonpatch.escapeKey", newGlobalOverload("jsonpatch_escapeKey", SimpleType.STRING, SimpleType.STRING)),
                 newFunctionDeclaration("find", newMemberOverload("string_find_string", SimpleType.STRING, SimpleType.STRING, SimpleType.STRING)),
                 newFunctionDeclaration("findAll",
                         newMemberOverload("string_findAll_string", STRINGS, SimpleType.STRING, SimpleType.STRING),
@@ -96,6 +98,7 @@ public final class KubernetesLibrary implements CelCompilerLibrary, CelRuntimeLi
     @Override
     public void setRuntimeOptions(CelRuntimeBuilder runtime) {
         runtime.addFunctionBindings(
+                CelFunctionBinding.from("jsonpatch_escapeKey", String.class, key -> key.replace("~", "~0").replace("/", "~1")),
                 CelFunctionBinding.from("list_sort_by_associated_keys", List.class, List.class, KubernetesLibrary::sortByKeys),
                 CelFunctionBinding.from("string_find_string", String.class, String.class, (s, regex) -> {
                     Matcher matcher = pattern(regex).matcher(s);

@@ -19,6 +19,7 @@ public class Cli {
                 .addSubcommand(new ServeCommand())
                 .addSubcommand(new AuditCommand())
                 .addSubcommand(new TestCommand())
+                .addSubcommand(new ExportCommand())
                 .addSubcommand(new VersionCommand())
                 .addSubcommand(new CompletionCommand());
         // Bad usage is exit 2 with one line and the usage hint, as for bad input.

@@ -29,6 +29,9 @@ public class Engine {
     /** The annotation that tells {@code kubectl get -o yaml} readers which policies changed the object. */
     public static final String MUTATED_ANNOTATION = Mutator.MUTATED_ANNOTATION;
 
+    /** What the message of an UPDATE excused by ratchetOnUpdate starts with. */
+    public static final String RATCHETED_PREFIX = Validator.RATCHETED_PREFIX;
+
     private final ActionPolicy actionPolicy;
     private final EvaluationLimits limits;
 

@@ -121,6 +121,9 @@ final class Evaluation {
      * policy does not allow, or without a reason, is not honoured and says so.
      */
     private boolean optedOut(CompiledPolicy policy, Set<Action> actions, AdmissionInput on) {
+        if (policy.optOut() == CompiledPolicy.OptOut.NOT_APPLICABLE) {
+            return false;
+        }
         String key = policy.optOutAnnotation();
         Optional<Workloads.Annotation> found = Workloads.findAnnotation(on.object(), namespaceObject, key);
         if (found.isEmpty()) {

@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 /** Runs one validating policy on a request: each validation gives a result, never an exception. */
 final class Validator {
 
+    /** What a ratcheted violation's message starts with (the in-tree lowering writes the same). */
+    public static final String RATCHETED_PREFIX = "not blocking (already broken): ";
+
     private static final Pattern LINE_BREAK = Pattern.compile("\\s*\\R\\s*");
 
     private Validator() {
@@ -50,7 +53,7 @@ final class Validator {
             String message = message(check, activation);
             if (policy.ratchetOnUpdate() && evaluation.ratchet && message.equals(messageBefore(check, policy, evaluation))) {
                 evaluation.results.add(new PolicyResult(policy.name(), Outcome.VIOLATION, ActionPolicy.ratcheted(actions),
-                        "not blocking (already broken): " + message,
+                        RATCHETED_PREFIX + message,
                         check.reason(), check.fieldPath()));
                 continue;
             }

@@ -26,7 +26,7 @@ public record CompiledPolicy(
         List<Named> auditAnnotations,
         List<Named> mutations,
         Object params,
-        boolean allowOptOut,
+        OptOut optOut,
         boolean ratchetOnUpdate,
         MutatingPolicySpec.ReinvocationPolicy reinvocationPolicy,
         String description) {
@@ -36,10 +36,20 @@ public record CompiledPolicy(
 
     public enum Kind { VALIDATING, MUTATING }
 
+    /**
+     * Whether the opt-out annotation is honoured (ALLOWED), refused with a notice (REFUSED), or not
+     * looked at: Kubernetes' own policies (read from VAP/MAP files) know no opt-out, as in the cluster.
+     */
+    public enum OptOut { ALLOWED, REFUSED, NOT_APPLICABLE }
+
+    public boolean allowOptOut() {
+        return optOut == OptOut.ALLOWED;
+    }
+
     /** The same policy reading other params: for policy tests that try a policy's settings. */
     public CompiledPolicy withParams(Object otherParams) {
         return new CompiledPolicy(name, kind, source, actions, failurePolicy, match, matchConditions, variables, validations,
-                auditAnnotations, mutations, otherParams, allowOptOut, ratchetOnUpdate, reinvocationPolicy, description);
+                auditAnnotations, mutations, otherParams, optOut, ratchetOnUpdate, reinvocationPolicy, description);
     }
 
     /** The annotation (on the object, its pod template or its namespace) that opts out of a policy, with the reason as value. */

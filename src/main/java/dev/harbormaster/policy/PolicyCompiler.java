@@ -58,12 +58,15 @@ final class PolicyCompiler {
         final String source;
         final PolicyDocument.Metadata metadata;
         final Expressions expressions;
+        /** A ValidatingAdmissionPolicy or MutatingAdmissionPolicy read by AdmissionPolicyReader, not a Harbormaster policy. */
+        final boolean kubernetes;
         final List<String> errors = new ArrayList<>();
         /** What loads but is probably not what was meant ("field: message"). */
         final List<String> warnings = new ArrayList<>();
 
-        Context(String source, PolicyDocument.Metadata metadata, Expressions expressions) {
+        Context(String source, PolicyDocument.Metadata metadata, Expressions expressions, boolean kubernetes) {
             this.source = source;
+            this.kubernetes = kubernetes;
             this.metadata = metadata;
             this.expressions = expressions;
         }
@@ -94,7 +97,8 @@ final class PolicyCompiler {
      */
     CompiledPolicy compile(String source, PolicyDocument document, Expressions expressions, List<String> errors,
                            List<String> warnings) {
-        Context context = new Context(source, document.metadata(), expressions);
+        Context context = new Context(source, document.metadata(), expressions,
+                !PolicyDocument.API_VERSION.equals(document.apiVersion()));
         CompiledPolicy policy = null;
         if (PolicyLoader.MUTATING_POLICY.equals(document.kind())) {
             MutatingPolicySpec spec = readSpec(document.spec(), MutatingPolicySpec.class, context);
@@ -203,7 +207,7 @@ final class PolicyCompiler {
         return new CompiledPolicy(name, CompiledPolicy.Kind.VALIDATING, context.source, actions,
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
                 common.conditions(), common.variables(), validations, auditAnnotations, List.of(), common.params(),
-                Boolean.TRUE.equals(spec.allowOptOut()), Boolean.TRUE.equals(spec.ratchetOnUpdate()),
+                optOut(context, spec.allowOptOut()), Boolean.TRUE.equals(spec.ratchetOnUpdate()),
                 MutatingPolicySpec.ReinvocationPolicy.Never, context.description());
     }
 
@@ -230,9 +234,16 @@ final class PolicyCompiler {
         return new CompiledPolicy(name, CompiledPolicy.Kind.MUTATING, context.source, Set.of(),
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
                 common.conditions(), common.variables(), List.of(), List.of(), mutations, common.params(),
-                Boolean.TRUE.equals(spec.allowOptOut()), false,
+                optOut(context, spec.allowOptOut()), false,
                 spec.reinvocationPolicy() == null ? MutatingPolicySpec.ReinvocationPolicy.Never : spec.reinvocationPolicy(),
                 context.description());
+    }
+
+    private static CompiledPolicy.OptOut optOut(Context context, Boolean allowOptOut) {
+        if (context.kubernetes) {
+            return CompiledPolicy.OptOut.NOT_APPLICABLE;
+        }
+        return Boolean.TRUE.equals(allowOptOut) ? CompiledPolicy.OptOut.ALLOWED : CompiledPolicy.OptOut.REFUSED;
     }
 
     private static Set<Action> actions(List<Action> listed, Context context) {

@@ -63,6 +63,8 @@ public final class PolicyLoader {
     }
 
     private final CelEnvironment cel;
+    /** Where Kubernetes' own admission policies compile: kube-apiserver's CEL, without Harbormaster's helpers. */
+    private static final CelEnvironment KUBERNETES = CelEnvironment.kubernetesOnly();
     private final PolicyCompiler compiler = new PolicyCompiler();
     /**
      * The programs of the last successful load, by expression: a reload compiles only what is new
@@ -75,7 +77,7 @@ public final class PolicyLoader {
         this.cel = cel;
     }
 
-    private record Expression(String text, CelType resultType) {
+    private record Expression(String text, CelType resultType, boolean kubernetesOnly) {
     }
 
     /** A document of a file, with where it starts. */
@@ -143,10 +145,21 @@ public final class PolicyLoader {
             resourceErrors.put(resource.current().name(), ownErrors);
             located.addAll(documents(resource.current(), ownErrors));
         }
+        // Kubernetes' own policies and bindings are translated first; the params objects they name are theirs.
+        List<Located> admissionPolicies = located.stream().filter(d -> AdmissionPolicyReader.isAdmissionPolicy(d.node())).toList();
+        List<Located> others = new ArrayList<>(located);
+        others.removeAll(admissionPolicies);
+        AdmissionPolicyReader reader = new AdmissionPolicyReader();
+        java.util.Set<Located> usedAsParams = new java.util.HashSet<>();
+        List<AdmissionPolicyReader.Translated> translated = admissionPolicies.isEmpty() ? List.of()
+                : reader.read(admissionPolicies, others, usedAsParams);
+        errors.addAll(reader.errors());
+        others.removeAll(usedAsParams);
         // Compiling is CPU-bound (cel-java builds its type-checking environment for every
         // expression), so documents compile in parallel; names and errors are then taken in file order.
         Map<Expression, CelExpression> programs = new ConcurrentHashMap<>();
-        List<Compiled> compiled = new ArrayList<>(located.parallelStream().map(document -> compile(document, programs)).toList());
+        List<Compiled> compiled = new ArrayList<>(others.parallelStream().map(document -> compile(document, programs)).toList());
+        compiled.addAll(translated.parallelStream().map(t -> compile(t.located(), t.document(), true, programs)).toList());
         Map<String, PolicySource> lastGood = new LinkedHashMap<>();
         for (Resource resource : sorted) {
             String key = resource.current().name();
@@ -171,6 +184,7 @@ public final class PolicyLoader {
         List<Compiled> exceptions = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         List<PolicyError> warnings = new ArrayList<>(replaced);
+        warnings.addAll(reader.warnings());
         for (Compiled document : compiled) {
             List<PolicyError> into = errorsOf(document.located(), errors, resourceErrors);
             into.addAll(document.errors());
@@ -327,8 +341,12 @@ public final class PolicyLoader {
         if (POLICY_TEST.equals(document.kind())) {
             return new Compiled(located, document, List.of());
         }
+        return compile(located, document, false, programs);
+    }
+
+    private Compiled compile(Located located, PolicyDocument document, boolean kubernetesOnly, Map<Expression, CelExpression> programs) {
         String name = document.name();
-        if (!PolicyDocument.API_VERSION.equals(document.apiVersion())) {
+        if (!kubernetesOnly && !PolicyDocument.API_VERSION.equals(document.apiVersion())) {
             return new Compiled(located, document, List.of(
                     error(located, name, "apiVersion", "'" + printable(document.apiVersion()) + "' is not " + PolicyDocument.API_VERSION)));
         }
@@ -337,7 +355,7 @@ public final class PolicyLoader {
             return new Compiled(located, document, List.of(error(located, name, "kind", "'" + printable(document.kind()) + "' is not one of ["
                     + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_EXCEPTION + ", " + POLICY_TEST + "]")));
         }
-        if (name == null || name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+        if (!kubernetesOnly && (name == null || name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?"))) {
             return new Compiled(located, document, List.of(error(located, name, "metadata.name", "'" + printable(name)
                     + "' is not a valid name (lower-case letters, digits,"
                     + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)")));
@@ -353,7 +371,7 @@ public final class PolicyLoader {
         List<String> problems = new ArrayList<>();
         List<String> doubts = new ArrayList<>();
         CompiledPolicy policy = compiler.compile(label(located, name), document,
-                (text, resultType) -> program(new Expression(text, resultType), programs), problems, doubts);
+                (text, resultType) -> program(new Expression(text, resultType, kubernetesOnly), programs), problems, doubts);
         return new Compiled(located, policy, document, located(located, name, problems), located(located, name, doubts));
     }
 
@@ -372,7 +390,7 @@ public final class PolicyLoader {
             return programs.computeIfAbsent(expression, key -> {
                 CelExpression reused = inForce.get(key);
                 try {
-                    return reused != null ? reused : cel.compile(key.text(), key.resultType());
+                    return reused != null ? reused : (key.kubernetesOnly() ? KUBERNETES : cel).compile(key.text(), key.resultType());
                 } catch (CelCompileException e) {
                     throw new CompileFailure(e);
                 }
