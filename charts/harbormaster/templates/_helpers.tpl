@@ -46,7 +46,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
 {{/*
-What both webhooks share. Takes a dict: root (the chart context), path, caBundle (may be empty).
+What every webhook shares. Takes a dict: root (the chart context), path, caBundle (may be empty),
+failurePolicy (optional: webhook.failurePolicy).
 */}}
 {{- define "harbormaster.webhook" -}}
 {{- $root := .root -}}
@@ -63,7 +64,7 @@ clientConfig:
 admissionReviewVersions: [v1]
 sideEffects: None
 timeoutSeconds: {{ $values.timeoutSeconds }}
-failurePolicy: {{ $values.failurePolicy }}
+failurePolicy: {{ .failurePolicy | default $values.failurePolicy }}
 # Never the release namespace (the server must be able to start without itself) or kube-system
 # (the cluster must be able to heal while the webhook is down).
 namespaceSelector:

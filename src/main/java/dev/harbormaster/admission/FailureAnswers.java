@@ -35,6 +35,11 @@ public class FailureAnswers {
 
     void answer(RoutingContext context) {
         Throwable failure = context.failure();
+        if (Boolean.TRUE.equals(context.get(RequestGuards.CUT_AT_DEADLINE))) {
+            // The deadline closed this request (and said so); writing its late answer failed, as it must.
+            LOG.debugf("late answer to a request closed at its deadline dropped: %s", failure);
+            return;
+        }
         int status = context.statusCode() >= 400 ? context.statusCode() : 500;
         if (status >= 500) {
             recorder.unexpected(failure == null ? new IllegalStateException("failed with status " + status) : failure);

@@ -72,10 +72,14 @@ public class RequestGuards {
         context.next();
     }
 
+    /** Marks a request closed at its deadline: its late answer has nowhere to go (see FailureAnswers). */
+    static final String CUT_AT_DEADLINE = "harbormaster.cut-at-deadline";
+
     private void cut(RoutingContext context) {
         if (context.response().ended() || context.response().closed()) {
             return;
         }
+        context.put(CUT_AT_DEADLINE, Boolean.TRUE);
         CUT.log(Logger.Level.WARN, "deadline", "closed a request not read and answered within " + deadlineMillis
                 + " ms (harbormaster.http.request-timeout) from " + context.request().remoteAddress());
         if (context.request().version() == HttpVersion.HTTP_2) {

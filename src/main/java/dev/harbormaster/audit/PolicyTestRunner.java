@@ -240,7 +240,7 @@ public final class PolicyTestRunner {
         }
         List<CompiledPolicy> validating = all.validating().stream().filter(p -> names.contains(p.name())).toList();
         List<CompiledPolicy> mutating = all.mutating().stream().filter(p -> names.contains(p.name())).toList();
-        return new PolicySet(validating, mutating, all.origin(), all.loadedAt());
+        return all.with(validating, mutating);
     }
 
     /** The policies with the case's params laid over their own, key by key. */
@@ -257,8 +257,7 @@ public final class PolicyTestRunner {
             merged.putAll(overrides);
             return policy.withParams(merged);
         };
-        return new PolicySet(policies.validating().stream().map(apply).toList(), policies.mutating().stream().map(apply).toList(),
-                policies.origin(), policies.loadedAt());
+        return policies.with(policies.validating().stream().map(apply).toList(), policies.mutating().stream().map(apply).toList());
     }
 
     private static AdmissionInput input(Case testCase) throws IOException {

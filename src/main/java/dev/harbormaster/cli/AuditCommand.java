@@ -62,6 +62,10 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Do not take the objects given as the cluster's state: rules that need the cluster warn that they could not check, as a server without a cluster does.")
     boolean offline;
 
+    @Option(names = "--exceptions", paramLabel = "FILE|DIR",
+            description = "PolicyException files or directories (repeatable), as applied to the cluster: exempted results show as Skip with the exception and its reason.")
+    List<java.nio.file.Path> exceptions = new ArrayList<>();
+
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
             description = "table, json, junit or sarif. Default: ${DEFAULT-VALUE}.")
     String output;
@@ -77,6 +81,21 @@ final class AuditCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The exception files: a directory read as a policy directory is, a file as it is. */
+    private List<dev.harbormaster.policy.PolicySource> exceptionSources() throws IOException {
+        List<dev.harbormaster.policy.PolicySource> sources = new ArrayList<>();
+        for (java.nio.file.Path path : exceptions) {
+            if (java.nio.file.Files.isDirectory(path)) {
+                sources.addAll(dev.harbormaster.policy.PolicyLoader.readDirectory(path));
+            } else if (java.nio.file.Files.isRegularFile(path)) {
+                sources.add(new dev.harbormaster.policy.PolicySource(path.toString(), dev.harbormaster.policy.PolicyLoader.readText(path)));
+            } else {
+                throw new IOException("--exceptions " + path + ": no such file or directory");
+            }
+        }
+        return sources;
+    }
 
     @Override
     public Integer call() {
@@ -99,7 +118,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         PolicySet set;
         try {
-            set = policies.load(err);
+            set = policies.load(err, exceptionSources());
         } catch (IOException | PolicyLoadException e) {
             err.println("harbormaster audit: " + e.getMessage());
             err.flush();

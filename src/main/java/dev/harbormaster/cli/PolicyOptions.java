@@ -73,8 +73,15 @@ final class PolicyOptions {
 
     /** Loads the policies; what the load warns about goes to {@code err}, beside the command's output. */
     PolicySet load(PrintWriter err) throws IOException, PolicyLoadException {
+        return load(err, List.of());
+    }
+
+    /** The policies and more documents beside them (PolicyExceptions), loaded as one set. */
+    PolicySet load(PrintWriter err, List<PolicySource> more) throws IOException, PolicyLoadException {
         check();
-        PolicySet set = new PolicyLoader(cel()).load(base(), own(), describe());
+        List<PolicySource> own = new ArrayList<>(own());
+        own.addAll(more);
+        PolicySet set = new PolicyLoader(cel()).load(base(), own, describe());
         set.warnings().forEach(warning -> err.println("warning: " + warning));
         return set;
     }

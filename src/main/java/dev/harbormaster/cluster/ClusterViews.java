@@ -1,6 +1,7 @@
 package dev.harbormaster.cluster;
 
 import dev.harbormaster.config.HarbormasterConfig;
+import dev.harbormaster.policy.ClusterPolicies;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,22 @@ public class ClusterViews {
                 .strongReference(true)
                 .register(metrics));
         return view;
+    }
+
+    /**
+     * The policy resources (ValidatingPolicy, MutatingPolicy, PolicyException), watched when the
+     * cluster is; the policy store merges them with its files.
+     */
+    @Produces
+    @Singleton
+    ClusterPolicies clusterPolicies(HarbormasterConfig config, Instance<KubernetesClient> client) {
+        return watched(config) ? new PolicyResourceInformers(client.get()) : ClusterPolicies.NONE;
+    }
+
+    void close(@Disposes ClusterPolicies policies) {
+        if (policies instanceof PolicyResourceInformers informers) {
+            informers.close();
+        }
     }
 
     /**

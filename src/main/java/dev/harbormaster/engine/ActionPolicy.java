@@ -71,6 +71,9 @@ public final class ActionPolicy {
             case UNCHECKED -> new Conclusion(false, !auditOnly, auditOnly, auditOnly ? "Audit" : "Warn", "skip", metric);
             case OPTED_OUT -> new Conclusion(false, false, true, "Skip", "skip", metric);
             case ERROR_IGNORED -> new Conclusion(false, false, false, "Error", "error", metric);
+            // An exemption is never silent: kubectl shows it, the audit log and the report keep it.
+            case EXEMPTED -> new Conclusion(false, true, true, "Skip", "skip", metric);
+            case EXCEPTION_EXPIRED -> new Conclusion(false, true, true, "Warn", "warn", metric);
         };
     }
 

@@ -76,10 +76,11 @@ public class Engine {
     }
 
     private Verdict validate(AdmissionInput input, PolicySet policies, ClusterView cluster, boolean ratchet) {
-        Evaluation evaluation = new Evaluation(input, cluster, Budget.start(limits), ratchet);
+        Evaluation evaluation = new Evaluation(input, policies, cluster, Budget.start(limits), ratchet);
         for (CompiledPolicy policy : Matcher.validating(policies, input, evaluation.namespaceObject)) {
             Validator.validate(policy, actionPolicy.inForce(policy.actions()), evaluation);
         }
+        OwnResources.check(input, policies).ifPresent(evaluation.results::add);
         return ActionPolicy.verdict(evaluation.results, evaluation.notices, evaluation.auditAnnotations, null, null);
     }
 
@@ -88,7 +89,7 @@ public class Engine {
      * sent to the final one. A mutation that fails denies under failurePolicy Fail.
      */
     public Verdict mutate(AdmissionInput input, PolicySet policies, ClusterView cluster) {
-        Evaluation evaluation = new Evaluation(input, cluster, Budget.start(limits), false);
+        Evaluation evaluation = new Evaluation(input, policies, cluster, Budget.start(limits), false);
         if (input.object() == null) {
             return ActionPolicy.verdict(evaluation.results, evaluation.notices, evaluation.auditAnnotations, null, null);
         }

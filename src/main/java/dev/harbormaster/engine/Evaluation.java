@@ -5,7 +5,11 @@ import dev.harbormaster.cel.CelResult;
 import dev.harbormaster.cel.Workloads;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.engine.PolicyResult.Outcome;
+import dev.harbormaster.cel.CelJson;
+import dev.harbormaster.policy.CompiledException;
 import dev.harbormaster.policy.CompiledPolicy;
+import dev.harbormaster.policy.PolicySet;
+import java.time.Instant;
 import dev.harbormaster.policy.PolicySpec.Action;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +35,13 @@ final class Evaluation {
     final List<String> notices = new ArrayList<>();
     final Map<String, String> auditAnnotations = new LinkedHashMap<>();
 
-    Evaluation(AdmissionInput input, ClusterView cluster, Budget budget, boolean ratchet) {
+    private final PolicySet policies;
+    /** One instant for the whole request: an exception expires for all of its policies at once. */
+    private final Instant now = Instant.now();
+
+    Evaluation(AdmissionInput input, PolicySet policies, ClusterView cluster, Budget budget, boolean ratchet) {
         this.input = input;
+        this.policies = policies;
         this.namespaceObject = Matcher.namespaceObject(input, cluster);
         this.cluster = cluster;
         this.budget = budget;
@@ -55,7 +64,41 @@ final class Evaluation {
      * every match condition holds. What stops it is recorded.
      */
     boolean applies(CompiledPolicy policy, Set<Action> actions, AdmissionInput on, Activation activation) {
-        return !optedOut(policy, actions, on) && conditionsHold(policy, actions, activation);
+        return !optedOut(policy, actions, on) && !exempted(policy, actions, on) && conditionsHold(policy, actions, activation);
+    }
+
+    /**
+     * Whether a PolicyException in force exempts the object from the whole policy (recorded, with
+     * its reason). An expired one that selects the object is recorded as expired, whatever it named.
+     */
+    private boolean exempted(CompiledPolicy policy, Set<Action> actions, AdmissionInput on) {
+        boolean exempt = false;
+        for (CompiledException exception : selecting(policy, on)) {
+            if (exception.expired(now)) {
+                results.add(new PolicyResult(policy.name(), Outcome.EXCEPTION_EXPIRED, actions, exception.expiry(), null, null));
+            } else if (!exempt && exception.exemptsWhole(policy.name())) {
+                results.add(new PolicyResult(policy.name(), Outcome.EXEMPTED, actions, exception.exemption(), null, null));
+                exempt = true;
+            }
+        }
+        return exempt;
+    }
+
+    /** The exception in force that exempts the object from this one validation of the policy. */
+    Optional<CompiledException> exemption(CompiledPolicy policy, AdmissionInput on, int validation) {
+        return selecting(policy, on).stream().filter(e -> !e.expired(now) && e.exempts(policy.name(), validation)).findFirst();
+    }
+
+    /** The exceptions naming the policy that select the object (on DELETE, by the old object's labels). */
+    private List<CompiledException> selecting(CompiledPolicy policy, AdmissionInput on) {
+        List<CompiledException> named = policies.exceptionsFor(policy.name());
+        if (named.isEmpty()) {
+            return named;
+        }
+        Map<String, Object> object = on.object() != null ? on.object() : on.oldObject();
+        Map<String, Object> labels = CelJson.map(CelJson.map(object, "metadata"), "labels");
+        Map<?, ?> shown = labels == null ? Map.of() : labels;
+        return named.stream().filter(e -> e.selects(on.namespace(), on.kind().kind(), on.name(), shown)).toList();
     }
 
     private boolean conditionsHold(CompiledPolicy policy, Set<Action> actions, Activation activation) {

@@ -27,6 +27,10 @@ public record PolicyResult(String policy, Outcome outcome, Set<Action> actions, 
         /** The object or its namespace opted out of the policy by annotation, with a reason: recorded, not enforced. */
         OPTED_OUT,
         /** The policy needs the cluster and the ClusterView could not answer: it warns instead of deciding. */
-        UNCHECKED
+        UNCHECKED,
+        /** A PolicyException in force exempts the object from the policy (or this validation): recorded with its reason, not enforced. */
+        EXEMPTED,
+        /** A PolicyException would exempt the object but has expired: said beside the policy's own result, which counts again. */
+        EXCEPTION_EXPIRED
     }
 }

@@ -23,6 +23,13 @@ final class Validator {
         }
         int resultsBefore = evaluation.results.size();
         for (CompiledPolicy.Check check : policy.validations()) {
+            var exemption = evaluation.exemption(policy, input, check.index());
+            if (exemption.isPresent()) {
+                evaluation.results.add(new PolicyResult(policy.name(), Outcome.EXEMPTED, actions,
+                        "validations[" + check.index() + "]" + (check.name() == null ? "" : " (" + check.name() + ")") + " "
+                                + exemption.get().exemption(), null, check.fieldPath()));
+                continue;
+            }
             CelResult result = activation.eval(check.expression());
             if (result instanceof CelResult.Failure failure) {
                 evaluation.failed(policy, actions, "validations[" + check.index() + "]", failure);

@@ -51,8 +51,8 @@ public record CompiledPolicy(
     public record Named(String name, CelExpression expression) {
     }
 
-    /** One validation: the rule, and how to tell the developer what is wrong. */
-    public record Check(int index, CelExpression expression, String message, CelExpression messageExpression,
+    /** One validation: the rule, and how to tell the developer what is wrong ({@code name} may be null). */
+    public record Check(int index, String name, CelExpression expression, String message, CelExpression messageExpression,
                         String reason, String fieldPath) {
     }
 }

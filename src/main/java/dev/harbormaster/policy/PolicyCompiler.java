@@ -42,6 +42,8 @@ final class PolicyCompiler {
                 com.fasterxml.jackson.annotation.JsonSetter.Value.forContentNulls(com.fasterxml.jackson.annotation.Nulls.FAIL));
     }
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    /** A validation's name, as a PolicyException names it. */
+    private static final Pattern IDENTIFIER_OR_DASHED = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_]{0,61}[A-Za-z0-9])?");
     private static final Set<String> OPERATIONS = Set.of("*", "CREATE", "UPDATE", "DELETE", "CONNECT");
     private static final Set<String> SCOPES = Set.of("*", "Cluster", "Namespaced");
     private static final Set<String> REASONS = Set.of("Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge");
@@ -107,14 +109,19 @@ final class PolicyCompiler {
     }
 
     private static <T> T readSpec(JsonNode node, Class<T> type, Context context) {
+        return readSpec(node, type, context.errors);
+    }
+
+    /** The spec read strictly into its record; null, with "field: message" added to {@code errors}, when it does not fit. */
+    static <T> T readSpec(JsonNode node, Class<T> type, List<String> errors) {
         if (node == null || !node.isObject()) {
-            context.error("spec", "missing, or not a map");
+            errors.add("spec: missing, or not a map");
             return null;
         }
         try {
             return STRICT.treeToValue(node, type);
         } catch (JsonProcessingException e) {
-            context.error(path(e), describe(e));
+            errors.add(path(e) + ": " + describe(e));
             return null;
         }
     }
@@ -158,6 +165,7 @@ final class PolicyCompiler {
         Common common = common(spec.matchConstraints(), spec.matchConditions(), spec.variables(), spec.params(), context);
 
         List<Check> validations = new ArrayList<>();
+        Set<String> validationNames = new HashSet<>();
         for (int i = 0; i < size(spec.validations()); i++) {
             PolicySpec.Validation validation = spec.validations().get(i);
             String field = "spec.validations[" + i + "]";
@@ -167,7 +175,12 @@ final class PolicyCompiler {
             if (validation.reason() != null && !REASONS.contains(validation.reason())) {
                 context.error(field + ".reason", "'" + validation.reason() + "' is not one of " + REASONS);
             }
-            validations.add(new Check(i, expression, validation.message(), messageExpression,
+            if (validation.name() != null && (!IDENTIFIER_OR_DASHED.matcher(validation.name()).matches()
+                    || !validationNames.add(validation.name()))) {
+                context.error(field + ".name", validationNames.contains(validation.name()) ? "duplicate name '" + validation.name() + "'"
+                        : "'" + validation.name() + "' is not a valid name (letters, digits, '-' and '_', at most 63)");
+            }
+            validations.add(new Check(i, validation.name(), expression, validation.message(), messageExpression,
                     validation.reason() == null ? "Invalid" : validation.reason(), validation.fieldPath()));
         }
 
@@ -312,7 +325,7 @@ final class PolicyCompiler {
         }
     }
 
-    private static Object toCel(JsonNode node) throws IOException {
+    static Object toCel(JsonNode node) throws IOException {
         return node == null || node.isNull() ? null : CelJson.read(STRICT.treeAsTokens(node));
     }
 

@@ -6,6 +6,11 @@ package dev.harbormaster.policy;
  */
 public record PolicyError(String file, int document, int line, String policy, String field, String message) {
 
+    /** "field: message", or the message alone: what a resource's status and the webhook's refusal say (the CLI's line ends so). */
+    public String fieldAndMessage() {
+        return field == null || field.isEmpty() ? message : field + ": " + message;
+    }
+
     @Override
     public String toString() {
         StringBuilder where = new StringBuilder(file);

@@ -24,10 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Reads policy files (YAML, several documents each) and compiles them into a {@link PolicySet}.
@@ -40,6 +40,8 @@ public final class PolicyLoader {
     public static final String MUTATING_POLICY = "MutatingPolicy";
     /** Test cases kept beside the policies; read by the policy test runner, passed over here. */
     public static final String POLICY_TEST = "PolicyTest";
+    /** Exempts the objects it selects from policies it names; namespaced, unlike the policies. */
+    public static final String POLICY_EXCEPTION = "PolicyException";
     /** Where the default pack sits on the class path. */
     public static final String BUNDLED = "policies";
 
@@ -90,9 +92,32 @@ public final class PolicyLoader {
      * the same name within {@code sources} are an error.
      */
     public PolicySet load(List<PolicySource> base, List<PolicySource> sources, String origin) throws PolicyLoadException {
+        return load(base, sources, List.of(), origin).set();
+    }
+
+    /** A policy resource of the cluster: the version it holds now, and the last version that loaded (null: none yet). */
+    public record Resource(PolicySource current, PolicySource lastGood) {
+    }
+
+    /**
+     * What a load of files and resources gave.
+     *
+     * @param resourceErrors per resource (by source name): what is wrong with the version it holds now
+     * @param lastGood       the resources whose version of now is in force (the next load's lastGood)
+     */
+    public record Loaded(PolicySet set, Map<String, List<PolicyError>> resourceErrors, Map<String, PolicySource> lastGood) {
+    }
+
+    /**
+     * Files and resources into one set. The files are all or nothing (any error fails the load, and
+     * the set in force stays); a resource is judged alone: a broken one is reported and stays out,
+     * or keeps its last good version in force, and the rest of the set loads. A resource's policy
+     * whose name a file already uses is refused, as is an exception that names no policy in force.
+     */
+    public Loaded load(List<PolicySource> base, List<PolicySource> files, List<Resource> resources, String origin) throws PolicyLoadException {
         List<PolicyError> errors = new ArrayList<>();
         List<Located> located = new ArrayList<>();
-        for (PolicySource source : sources) {
+        for (PolicySource source : files) {
             located.addAll(documents(source, errors));
         }
         List<PolicyError> replaced = new ArrayList<>();
@@ -111,36 +136,96 @@ public final class PolicyLoader {
             }
         }
         located.addAll(0, kept);
+        Map<String, List<PolicyError>> resourceErrors = new LinkedHashMap<>();
+        List<Resource> sorted = resources.stream().sorted(Comparator.comparing(r -> r.current().name())).toList();
+        for (Resource resource : sorted) {
+            List<PolicyError> ownErrors = new ArrayList<>();
+            resourceErrors.put(resource.current().name(), ownErrors);
+            located.addAll(documents(resource.current(), ownErrors));
+        }
         // Compiling is CPU-bound (cel-java builds its type-checking environment for every
         // expression), so documents compile in parallel; names and errors are then taken in file order.
         Map<Expression, CelExpression> programs = new ConcurrentHashMap<>();
-        List<Compiled> compiled = located.parallelStream().map(document -> compile(document, programs)).toList();
+        List<Compiled> compiled = new ArrayList<>(located.parallelStream().map(document -> compile(document, programs)).toList());
+        Map<String, PolicySource> lastGood = new LinkedHashMap<>();
+        for (Resource resource : sorted) {
+            String key = resource.current().name();
+            boolean broken = !resourceErrors.get(key).isEmpty()
+                    || compiled.stream().anyMatch(c -> c.located().source() == resource.current() && !c.errors().isEmpty());
+            if (!broken) {
+                lastGood.put(key, resource.current());
+            } else if (resource.lastGood() != null) {
+                // The version that loaded before stays in force until this one is fixed.
+                List<PolicyError> ignored = new ArrayList<>();
+                compiled.stream().filter(c -> c.located().source() == resource.current())
+                        .forEach(c -> resourceErrors.get(key).addAll(c.errors()));
+                compiled.removeIf(c -> c.located().source() == resource.current());
+                for (Located document : documents(resource.lastGood(), ignored)) {
+                    Compiled before = compile(document, programs);
+                    compiled.add(new Compiled(document, before.policy(), before.document(), List.of(), List.of()));
+                }
+                lastGood.put(key, resource.lastGood());
+            }
+        }
         List<CompiledPolicy> policies = new ArrayList<>();
+        List<Compiled> exceptions = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         List<PolicyError> warnings = new ArrayList<>(replaced);
         for (Compiled document : compiled) {
-            errors.addAll(document.errors());
+            List<PolicyError> into = errorsOf(document.located(), errors, resourceErrors);
+            into.addAll(document.errors());
             warnings.addAll(document.warnings());
             if (document.policy() == null) {
+                if (document.errors().isEmpty() && document.document() != null && POLICY_EXCEPTION.equals(document.document().kind())) {
+                    exceptions.add(document);
+                }
                 continue;
             }
             String earlier = seen.putIfAbsent(document.policy().name(), document.policy().source());
             if (earlier != null) {
-                errors.add(error(document.located(), document.policy().name(), "metadata.name",
+                into.add(error(document.located(), document.policy().name(), "metadata.name",
                         "a policy of this name is already defined in " + earlier));
+                lastGood.remove(document.located().source().name());
             } else {
                 policies.add(document.policy());
+            }
+        }
+        Map<String, CompiledPolicy> byName = new HashMap<>();
+        policies.forEach(policy -> byName.put(policy.name(), policy));
+        List<CompiledException> inForce = new ArrayList<>();
+        Map<String, String> seenExceptions = new HashMap<>();
+        for (Compiled document : exceptions) {
+            List<PolicyError> into = errorsOf(document.located(), errors, resourceErrors);
+            List<String> problems = new ArrayList<>();
+            CompiledException exception = ExceptionCompiler.compile(label(document.located(), document.document().name()),
+                    document.document(), name -> java.util.Optional.ofNullable(byName.get(name)), problems);
+            into.addAll(located(document.located(), document.document().name(), problems));
+            if (exception == null) {
+                lastGood.remove(document.located().source().name());
+                continue;
+            }
+            String earlier = seenExceptions.putIfAbsent(exception.id(), exception.source());
+            if (earlier != null) {
+                into.add(error(document.located(), exception.id(), "metadata.name", "an exception of this name is already defined in " + earlier));
+                lastGood.remove(document.located().source().name());
+            } else {
+                inForce.add(exception);
             }
         }
         if (!errors.isEmpty()) {
             throw new PolicyLoadException(errors);
         }
+        List<PolicySource> revisioned = new ArrayList<>(files);
+        sorted.forEach(resource -> revisioned.add(resource.current()));
         policies.sort(Comparator.comparing(CompiledPolicy::name));
-        inForce = programs;
-        return new PolicySet(
+        inForce.sort(Comparator.comparing(CompiledException::id));
+        this.inForce = programs;
+        resourceErrors.values().removeIf(List::isEmpty);
+        PolicySet set = new PolicySet(
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.VALIDATING).toList(),
                 policies.stream().filter(p -> p.kind() == CompiledPolicy.Kind.MUTATING).toList(),
-                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList(), revision(sources));
+                origin, Instant.now(), warnings.stream().map(PolicyError::toString).toList(), revision(revisioned), inForce);
+        return new Loaded(set, resourceErrors, lastGood);
     }
 
     /** The first 12 hex digits of SHA-256 over the files' names and contents, in name order. */
@@ -168,24 +253,68 @@ public final class PolicyLoader {
         String apiVersion = node.path("apiVersion").asText("");
         String kind = node.path("kind").asText("");
         return apiVersion.startsWith("harbormaster.dev/") || apiVersion.equals("harbormaster.dev")
-                || VALIDATING_POLICY.equals(kind) || MUTATING_POLICY.equals(kind) || POLICY_TEST.equals(kind);
+                || VALIDATING_POLICY.equals(kind) || MUTATING_POLICY.equals(kind) || POLICY_EXCEPTION.equals(kind) || POLICY_TEST.equals(kind);
     }
 
     private static boolean isPolicy(Located document) {
         String kind = document.node().path("kind").asText();
         return VALIDATING_POLICY.equals(kind) || MUTATING_POLICY.equals(kind);
+
     }
 
-    /** One document compiled: the policy (none for a test document or a broken one), what is wrong with it, what looks wrong. */
-    private record Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors, List<PolicyError> warnings) {
-        Compiled(Located located, CompiledPolicy policy, List<PolicyError> errors) {
-            this(located, policy, errors, List.of());
+    /**
+     * What is wrong with a policy resource someone applies, against the set in force: what loading
+     * it would report, a name a file (or another resource) already uses, an exception naming a
+     * policy that is not in force, or one that has already expired. Each "field: message", as
+     * {@code harbormaster test} ends its lines. Leaves the programs in force alone.
+     */
+    public List<String> check(PolicySource resource, PolicySet inForce) {
+        List<PolicyError> errors = new ArrayList<>();
+        Map<Expression, CelExpression> programs = new HashMap<>();
+        for (Located document : documents(resource, errors)) {
+            Compiled compiled = compile(document, programs);
+            errors.addAll(compiled.errors());
+            String name = compiled.document() == null ? null : compiled.document().name();
+            if (compiled.policy() != null) {
+                inForce.policy(compiled.policy().name()).filter(p -> !p.source().equals(resource.name())).ifPresent(p ->
+                        errors.add(error(document, name, "metadata.name", "a policy of this name is already defined in " + p.source())));
+            } else if (compiled.errors().isEmpty() && compiled.document() != null && POLICY_EXCEPTION.equals(compiled.document().kind())) {
+                List<String> problems = new ArrayList<>();
+                CompiledException exception = ExceptionCompiler.compile(resource.name(), compiled.document(), inForce::policy, problems);
+                errors.addAll(located(document, name, problems));
+                if (exception != null && exception.expired(Instant.now())) {
+                    errors.add(error(document, name, "spec.expiresAt", "'" + exception.expiresAt()
+                            + "' is in the past: an exception that has expired exempts nothing"));
+                }
+            }
+        }
+        return errors.stream().map(PolicyError::fieldAndMessage).toList();
+    }
+
+    /** Where a document's problems go: its resource's own list, or the files' (which fail the load). */
+    private static List<PolicyError> errorsOf(Located located, List<PolicyError> fileErrors, Map<String, List<PolicyError>> resourceErrors) {
+        return located.source().resource() ? resourceErrors.computeIfAbsent(located.source().name(), k -> new ArrayList<>()) : fileErrors;
+    }
+
+    /** How a compiled policy or exception names where it came from: the resource, or the file and document. */
+    private static String label(Located located, String name) {
+        return located.source().resource() ? located.source().name() : located.source().name() + " (document " + located.index() + ")";
+    }
+
+    /**
+     * One document compiled: the policy (none for a test document, an exception, or a broken one),
+     * the document as read (null when unreadable), what is wrong with it, what looks wrong.
+     */
+    private record Compiled(Located located, CompiledPolicy policy, PolicyDocument document, List<PolicyError> errors,
+                            List<PolicyError> warnings) {
+        Compiled(Located located, PolicyDocument document, List<PolicyError> errors) {
+            this(located, null, document, errors, List.of());
         }
     }
 
     private Compiled compile(Located located, Map<Expression, CelExpression> programs) {
         if (!isOurs(located.node())) {
-            return new Compiled(located, null, List.of(), List.of(error(located, null, null, "not a Harbormaster document (apiVersion '"
+            return new Compiled(located, null, null, List.of(), List.of(error(located, null, null, "not a Harbormaster document (apiVersion '"
                     + printable(located.node().path("apiVersion").asText("")) + "', kind '" + printable(located.node().path("kind").asText(""))
                     + "'): ignored")));
         }
@@ -196,27 +325,36 @@ public final class PolicyLoader {
             return new Compiled(located, null, List.of(error(located, null, null, e.getOriginalMessage())));
         }
         if (POLICY_TEST.equals(document.kind())) {
-            return new Compiled(located, null, List.of());
+            return new Compiled(located, document, List.of());
         }
         String name = document.name();
         if (!PolicyDocument.API_VERSION.equals(document.apiVersion())) {
-            return new Compiled(located, null, List.of(
+            return new Compiled(located, document, List.of(
                     error(located, name, "apiVersion", "'" + printable(document.apiVersion()) + "' is not " + PolicyDocument.API_VERSION)));
         }
-        if (!VALIDATING_POLICY.equals(document.kind()) && !MUTATING_POLICY.equals(document.kind())) {
-            return new Compiled(located, null, List.of(error(located, name, "kind", "'" + printable(document.kind()) + "' is not one of ["
-                    + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_TEST + "]")));
+        if (!VALIDATING_POLICY.equals(document.kind()) && !MUTATING_POLICY.equals(document.kind())
+                && !POLICY_EXCEPTION.equals(document.kind())) {
+            return new Compiled(located, document, List.of(error(located, name, "kind", "'" + printable(document.kind()) + "' is not one of ["
+                    + VALIDATING_POLICY + ", " + MUTATING_POLICY + ", " + POLICY_EXCEPTION + ", " + POLICY_TEST + "]")));
         }
         if (name == null || name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
-            return new Compiled(located, null, List.of(error(located, name, "metadata.name", "'" + printable(name)
+            return new Compiled(located, document, List.of(error(located, name, "metadata.name", "'" + printable(name)
                     + "' is not a valid name (lower-case letters, digits,"
                     + " '-' and '.', at most 63 characters, so that opt-out.harbormaster.dev/<name> is a valid annotation key)")));
         }
+        if (POLICY_EXCEPTION.equals(document.kind())) {
+            // Compiled once the policies it names are known.
+            return new Compiled(located, document, List.of());
+        }
+        if (document.namespace() != null) {
+            return new Compiled(located, document, List.of(error(located, name, "metadata.namespace",
+                    "a " + document.kind() + " is cluster-scoped; remove the namespace")));
+        }
         List<String> problems = new ArrayList<>();
         List<String> doubts = new ArrayList<>();
-        CompiledPolicy policy = compiler.compile(located.source().name() + " (document " + located.index() + ")", document,
+        CompiledPolicy policy = compiler.compile(label(located, name), document,
                 (text, resultType) -> program(new Expression(text, resultType), programs), problems, doubts);
-        return new Compiled(located, policy, located(located, name, problems), located(located, name, doubts));
+        return new Compiled(located, policy, document, located(located, name, problems), located(located, name, doubts));
     }
 
     private static List<PolicyError> located(Located located, String name, List<String> problems) {
@@ -447,14 +585,34 @@ public final class PolicyLoader {
         if (!Files.isDirectory(directory)) {
             throw new IOException("policy directory " + directory + " does not exist or is not a directory");
         }
+        List<Path> files = new ArrayList<>();
+        Files.walkFileTree(directory, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attributes) {
+                        if (attributes.isRegularFile() && isPolicyFile(directory.relativize(file)) && !inOptionalPack(directory, file)) {
+                            files.add(file);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        // Listed, then gone (a temporary file renamed over a policy, a deleted one): the
+                        // directory as it is now does not have it.
+                        if (e instanceof java.nio.file.NoSuchFileException) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                        throw oneLine(e);
+                    }
+                });
         List<PolicySource> sources = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            for (Path file : files.filter(file -> Files.isRegularFile(file) && isPolicyFile(directory.relativize(file))
-                    && !inOptionalPack(directory, file)).sorted().toList()) {
+        for (Path file : files.stream().sorted().toList()) {
+            try {
                 sources.add(new PolicySource(file.toString(), readText(file)));
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // deleted between the listing and the read: as above
             }
-        } catch (java.io.UncheckedIOException e) {
-            throw oneLine(e.getCause());
         }
         return sources;
     }

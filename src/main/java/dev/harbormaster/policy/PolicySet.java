@@ -27,11 +27,13 @@ public final class PolicySet {
     private final Map<MatchCriteria.Request, Candidates> mutatingByRequest = new ConcurrentHashMap<>();
 
     private final List<String> warnings;
+    private final List<CompiledException> exceptions;
+    private final Map<String, List<CompiledException>> exceptionsByPolicy;
     private final String revision;
 
     /** A set made from policies already compiled (a test's selection, a benchmark): no files, so no revision. */
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt) {
-        this(validating, mutating, origin, loadedAt, List.of(), "");
+        this(validating, mutating, origin, loadedAt, List.of(), "", List.of());
     }
 
     /**
@@ -40,12 +42,45 @@ public final class PolicySet {
      */
     public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt,
                      List<String> warnings, String revision) {
+        this(validating, mutating, origin, loadedAt, warnings, revision, List.of());
+    }
+
+    /** @param exceptions the PolicyExceptions in force */
+    public PolicySet(List<CompiledPolicy> validating, List<CompiledPolicy> mutating, String origin, Instant loadedAt,
+                     List<String> warnings, String revision, List<CompiledException> exceptions) {
         this.validating = List.copyOf(validating);
         this.mutating = List.copyOf(mutating);
         this.origin = origin;
         this.loadedAt = loadedAt;
         this.warnings = List.copyOf(warnings);
         this.revision = revision;
+        this.exceptions = List.copyOf(exceptions);
+        Map<String, List<CompiledException>> byPolicy = new java.util.HashMap<>();
+        for (CompiledException exception : this.exceptions) {
+            exception.policies().keySet().forEach(policy -> byPolicy.computeIfAbsent(policy, p -> new ArrayList<>()).add(exception));
+        }
+        byPolicy.replaceAll((policy, list) -> List.copyOf(list));
+        this.exceptionsByPolicy = Map.copyOf(byPolicy);
+    }
+
+    /** The same set with other policies (a policy test's selection, or its params): origin, warnings and exceptions kept. */
+    public PolicySet with(List<CompiledPolicy> otherValidating, List<CompiledPolicy> otherMutating) {
+        return new PolicySet(otherValidating, otherMutating, origin, loadedAt, warnings, revision, exceptions);
+    }
+
+    /** The PolicyExceptions in force, expired ones included (they are reported as expired). */
+    public List<CompiledException> exceptions() {
+        return exceptions;
+    }
+
+    /** The exceptions that name the policy, in namespace/name order. */
+    public List<CompiledException> exceptionsFor(String policy) {
+        return exceptionsByPolicy.getOrDefault(policy, List.of());
+    }
+
+    /** The policy of that name, validating or mutating. */
+    public java.util.Optional<CompiledPolicy> policy(String name) {
+        return java.util.stream.Stream.concat(validating.stream(), mutating.stream()).filter(p -> p.name().equals(name)).findFirst();
     }
 
     /** Which files are in force (a digest of their names and contents), for the decision log and the info metric. */

@@ -51,7 +51,8 @@ public record PolicySpec(
     public record NamedExpression(String name, String expression) {
     }
 
-    public record Validation(String expression, String message, String messageExpression, String reason, String fieldPath) {
+    /** {@code name} is Harbormaster's own (optional, unique in the policy): what a PolicyException names the validation by. */
+    public record Validation(String name, String expression, String message, String messageExpression, String reason, String fieldPath) {
     }
 
     public record AuditAnnotation(String key, String valueExpression) {

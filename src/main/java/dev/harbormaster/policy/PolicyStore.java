@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,12 +42,19 @@ public class PolicyStore {
     private static final Logger LOG = Logger.getLogger(PolicyStore.class);
 
     private final Optional<Path> directory;
+    private final ClusterPolicies resources;
     private final PolicyLoader loader;
     private final MeterRegistry metrics;
     private final AtomicReference<PolicySet> current = new AtomicReference<>();
     private volatile PolicyLoadException lastError;
     private volatile String fingerprint;
     private volatile CompletableFuture<Void> firstLoad;
+    /** The resources' version the set in force was loaded from. */
+    private volatile long resourcesLoaded = -1;
+    /** Per resource, what the last load made of it; swapped whole with each load. */
+    private volatile Map<String, ResourceState> resourceStates = Map.of();
+    /** Per resource, its last version that loaded: kept in force while a newer one is broken. */
+    private Map<String, PolicySource> lastGood = Map.of();
     private final Counter reloaded;
     private final Counter refused;
     /** Seconds since the epoch of the last load that put a set in force (the first load too); 0 before it. */
@@ -55,12 +63,17 @@ public class PolicyStore {
     private volatile Gauge revisionInfo;
 
     @Inject
-    PolicyStore(HarbormasterConfig config, MeterRegistry metrics) {
-        this(config.policies().dir(), metrics);
+    PolicyStore(HarbormasterConfig config, MeterRegistry metrics, ClusterPolicies resources) {
+        this(config.policies().dir(), metrics, resources);
     }
 
     public PolicyStore(Optional<Path> directory, MeterRegistry metrics) {
+        this(directory, metrics, ClusterPolicies.NONE);
+    }
+
+    public PolicyStore(Optional<Path> directory, MeterRegistry metrics, ClusterPolicies resources) {
         this.directory = directory;
+        this.resources = resources;
         this.loader = new PolicyLoader(new CelEnvironment());
         this.metrics = metrics;
         Gauge.builder("harbormaster.policies.loaded", current, ref -> ref.get() == null ? 0 : ref.get().size())
@@ -154,12 +167,12 @@ public class PolicyStore {
     @Scheduled(every = "${harbormaster.policies.reload-interval:2s}", delayed = "${harbormaster.policies.reload-interval:2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadIfChanged() {
-        if (directory.isEmpty()) {
+        if (directory.isEmpty() && resources.version() == resourcesLoaded) {
             return;
         }
         try {
             String now = fingerprint();
-            if (now.equals(fingerprint)) {
+            if (now.equals(fingerprint) && resources.version() == resourcesLoaded) {
                 return;
             }
             fingerprint = now;
@@ -167,7 +180,8 @@ public class PolicyStore {
         } catch (IOException e) {
             // Shown in readiness like a broken policy; logged when it changes, not every interval.
             boolean repeated = lastError != null && lastError.getMessage().endsWith(e.getMessage());
-            lastError = new PolicyLoadException(List.of(new PolicyError(directory.get().toString(), 0, 0, null, null, e.getMessage())));
+            lastError = new PolicyLoadException(List.of(new PolicyError(directory.map(Path::toString).orElse("policies"), 0, 0, null, null,
+                    e.getMessage())));
             LOG.logf(repeated ? Logger.Level.DEBUG : Logger.Level.ERROR, "cannot read the policy directory, keeping %d policies in force: %s",
                     current.get().size(), e.getMessage());
             refused.increment();
@@ -190,11 +204,47 @@ public class PolicyStore {
         }
     }
 
-    private PolicySet load() throws PolicyLoadException, IOException {
-        if (directory.isPresent()) {
-            return loader.load(PolicyLoader.readDirectory(directory.get()), directory.get().toString());
+    /** The files and the cluster's resources, loaded into one set; synchronized: the first load and reloads take turns. */
+    private synchronized PolicySet load() throws PolicyLoadException, IOException {
+        // Taken first, and marked loaded even if the files then fail: a broken file is retried when it changes, not every tick.
+        resourcesLoaded = resources.version();
+        List<PolicySource> cluster = resources.resources();
+        List<PolicySource> files = directory.isPresent() ? PolicyLoader.readDirectory(directory.get()) : PolicyLoader.readBundled();
+        String origin = directory.map(Path::toString).orElse("the bundled default pack")
+                + (cluster.isEmpty() ? "" : " and " + cluster.size() + " cluster resource(s)");
+        PolicyLoader.Loaded loaded = loader.load(List.of(), files, cluster.stream()
+                .map(resource -> new PolicyLoader.Resource(resource, lastGood.get(resource.name()))).toList(), origin);
+        Map<String, ResourceState> states = new java.util.HashMap<>();
+        for (PolicySource resource : cluster) {
+            List<PolicyError> errors = loaded.resourceErrors().getOrDefault(resource.name(), List.of());
+            states.put(resource.name(), new ResourceState(resource.content(),
+                    errors.stream().map(PolicyError::fieldAndMessage).toList(),
+                    !errors.isEmpty() && loaded.lastGood().containsKey(resource.name())));
+            if (!errors.isEmpty()) {
+                LOG.warnf("policy resource %s refused%s: %s", resource.name(),
+                        loaded.lastGood().containsKey(resource.name()) ? " (its last good version stays in force)" : "",
+                        String.join("; ", states.get(resource.name()).errors()));
+            }
         }
-        return loader.load(PolicyLoader.readBundled(), "the bundled default pack");
+        lastGood = Map.copyOf(loaded.lastGood());
+        resourceStates = Map.copyOf(states);
+        return loaded.set();
+    }
+
+    /**
+     * What the last load made of a policy resource.
+     *
+     * @param content     the version of the resource it loaded (as {@link ClusterPolicies} gave it)
+     * @param errors      "field: message" for each problem, as {@code harbormaster test} ends its lines; empty: in force
+     * @param keptEarlier the version before this broken one stays in force
+     */
+    public record ResourceState(String content, List<String> errors, boolean keptEarlier) {
+    }
+
+    /** What the last load made of the resource, if it loaded that version of it. */
+    public Optional<ResourceState> resourceState(String name, String content) {
+        ResourceState state = resourceStates.get(name);
+        return state != null && state.content().equals(content) ? Optional.of(state) : Optional.empty();
     }
 
     /** Names, sizes and modification times of the files: cheap to take every few seconds. */

@@ -88,7 +88,7 @@ class AuditCommandTest {
             System.setIn(new ByteArrayInputStream("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: busybox}]}\n".getBytes()));
             CliRun run = CliRun.of("audit", "-");
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.out()).contains("<stdin>:1").contains("uses \"busybox\" (untagged");
+            assertThat(run.out()).contains("<stdin>:1").contains("uses \"busybox\" (untagged, so latest)");
         } finally {
             System.setIn(stdin);
         }

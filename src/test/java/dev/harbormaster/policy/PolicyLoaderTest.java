@@ -46,7 +46,7 @@ class PolicyLoaderTest {
         PolicyLoadException e = failure(validating("typo", "true").replace("- expression:", "- expresion:"));
         assertThat(e.errors()).singleElement().satisfies(error -> {
             assertThat(error.field()).isEqualTo("spec.validations[0].expresion");
-            assertThat(error.message()).contains("unknown field").contains("expression, fieldPath, message, messageExpression, reason");
+            assertThat(error.message()).contains("unknown field").contains("expression, fieldPath, message, messageExpression, name, reason");
         });
     }
 
@@ -83,7 +83,7 @@ class PolicyLoaderTest {
     @Test
     void rejectsWrongKindsVersionsNamesAndDuplicates() {
         assertThat(failure(validating("x", "true").replace("kind: ValidatingPolicy", "kind: ValidatingAdmissionPolicy")).getMessage())
-                .contains("kind: 'ValidatingAdmissionPolicy' is not one of [ValidatingPolicy, MutatingPolicy, PolicyTest]");
+                .contains("kind: 'ValidatingAdmissionPolicy' is not one of [ValidatingPolicy, MutatingPolicy, PolicyException, PolicyTest]");
         assertThat(failure(validating("x", "true").replace("harbormaster.dev/v1alpha1", "v1")).getMessage())
                 .contains("apiVersion: 'v1' is not harbormaster.dev/v1alpha1");
         assertThat(failure(validating("Not_A_Name", "true")).getMessage()).contains("metadata.name: 'Not_A_Name' is not a valid name");
@@ -184,5 +184,33 @@ class PolicyLoaderTest {
 
     private static dev.harbormaster.cel.CelExpression program(PolicySet set, String policy) {
         return set.validating().stream().filter(p -> p.name().equals(policy)).findFirst().orElseThrow().validations().get(0).expression();
+    }
+
+    /** Found by the soak: a reload listed a temporary file that was renamed over a policy before it was read. */
+    @Test
+    void aFileRenamedAwayWhileTheDirectoryIsReadIsPassedOver(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("p.yaml");
+        Files.writeString(policy, validating("p", "true"));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 0; !stop.get(); i++) {
+                    Path next = dir.resolve(".next-" + (i % 4) + ".yaml");
+                    Files.writeString(next, validating("p", "true"));
+                    Files.move(next, policy, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        try {
+            for (int i = 0; i < 3_000; i++) {
+                assertThat(PolicyLoader.readDirectory(dir)).extracting(PolicySource::name).containsExactly(policy.toString());
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
     }
 }
