@@ -156,7 +156,7 @@ final class AdmissionPolicyReader {
                 if (spec != null) {
                     translated.add(new Translated(policy.located(), new PolicyDocument(policy.located().node().path("apiVersion").asText(),
                             mutatingBinding ? PolicyLoader.MUTATING_POLICY : PolicyLoader.VALIDATING_POLICY,
-                            new PolicyDocument.Metadata(name, null, null), spec)));
+                            new PolicyDocument.Metadata(name, null, null, null), spec)));
                 }
             }
         }
