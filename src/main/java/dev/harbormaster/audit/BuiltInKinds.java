@@ -60,7 +60,8 @@ final class BuiltInKinds {
 
     /**
      * Why the API server would not take this kind at this apiVersion, naming where the kind is
-     * served; empty when it is served, or when the group is not built in.
+     * served; empty when it is served, or when the group is not built in. The caller passes the
+     * values from the file already made printable (PolicyLoader.printable), so the notice is one line.
      */
     static Optional<String> problem(String apiVersion, String kind) {
         if (!builtInGroup(apiVersion) || BY_API_VERSION.getOrDefault(apiVersion, Set.of()).contains(kind)) {
@@ -68,10 +69,8 @@ final class BuiltInKinds {
         }
         List<String> servedAt = BY_API_VERSION.entrySet().stream().filter(e -> e.getValue().contains(kind)).map(Map.Entry::getKey)
                 .sorted().toList();
-        // Both come from the file: quoted as one short line (a kind may hold a line break).
-        String quotedKind = dev.harbormaster.admission.Reasons.excerpt(kind);
-        return Optional.of(dev.harbormaster.admission.Reasons.excerpt(apiVersion) + " " + quotedKind + " is not served by Kubernetes"
-                + (servedAt.isEmpty() ? " (no built-in group has this kind)" : "; " + quotedKind + " is at " + String.join(", ", servedAt)));
+        return Optional.of(apiVersion + " " + kind + " is not served by Kubernetes"
+                + (servedAt.isEmpty() ? " (no built-in group has this kind)" : "; " + kind + " is at " + String.join(", ", servedAt)));
     }
 
     private static String group(String apiVersion) {
