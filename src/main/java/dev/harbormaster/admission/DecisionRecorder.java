@@ -9,7 +9,9 @@ import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
 import dev.harbormaster.engine.Verdict;
+import dev.harbormaster.policy.CompiledPolicy;
 import dev.harbormaster.policy.PolicySet;
+import dev.harbormaster.policy.PolicyStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,7 +27,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
 import org.jboss.logging.Logger;
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.LogContext;
+import org.jboss.logmanager.formatters.PatternFormatter;
+import org.jboss.logmanager.formatters.StructuredFormatter;
 
 /**
  * Makes decisions visible: request and per-policy metrics for every request, and one JSON log line
@@ -69,15 +76,19 @@ public class DecisionRecorder {
     private final Map<String, Counter[]> evaluations = new ConcurrentHashMap<>();
     private final Map<String, Counter> badRequests = new ConcurrentHashMap<>();
     private final Counter internalErrors;
+    private final ActionPolicy actionPolicy;
 
     @Inject
-    public DecisionRecorder(MeterRegistry metrics, Engine engine) {
+    public DecisionRecorder(MeterRegistry metrics, Engine engine, PolicyStore policies) {
         this(metrics, engine.mode());
+        policies.whenInForce(this::countFrom);
+        keepLinesWhole(LogContext.getLogContext());
     }
 
     public DecisionRecorder(MeterRegistry metrics, Engine.Mode mode) {
         this.metrics = metrics;
         this.mode = label(mode);
+        this.actionPolicy = new ActionPolicy(mode);
         // Present at 0 from the start, so that increase() sees the first bad request.
         for (String door : DOORS) {
             badRequests.put(door, Counter.builder("harbormaster.admission.bad.requests")
@@ -89,6 +100,43 @@ public class DecisionRecorder {
                 .description("Requests answered 500 because of a bug (kube-apiserver then applies the webhook's failurePolicy); "
                         + "the log has one line per kind of failure")
                 .register(metrics);
+    }
+
+    /**
+     * Makes the counters of a set's policies, at 0, for the results that alerts watch (a violation or
+     * an error with the action in force): {@code increase()} then sees a policy's first denial.
+     */
+    void countFrom(PolicySet set) {
+        for (List<CompiledPolicy> policies : List.of(set.validating(), set.mutating())) {
+            for (CompiledPolicy policy : policies) {
+                for (PolicyResult finding : actionPolicy.findings(policy)) {
+                    evaluation(finding.policy(), finding.outcome(), ActionPolicy.conclude(finding));
+                }
+            }
+        }
+    }
+
+    /**
+     * The decision line is a whole JSON object already; where Quarkus' JSON formatter has taken over
+     * its handler too (production: quarkus-logging-json has no per-handler switch), it would become the
+     * {@code message} string of another object. This puts the handler's "%s%n" back, so a log pipeline
+     * reads the decision's fields as fields.
+     */
+    static void keepLinesWhole(LogContext logs) {
+        for (Handler handler : logs.getLogger(DECISION_LOGGER).getHandlers()) {
+            keepWhole(handler);
+        }
+    }
+
+    private static void keepWhole(Handler handler) {
+        if (handler.getFormatter() instanceof StructuredFormatter) {
+            handler.setFormatter(new PatternFormatter("%s%n"));
+        }
+        if (handler instanceof ExtHandler nesting) {
+            for (Handler nested : nesting.getHandlers()) {
+                keepWhole(nested);
+            }
+        }
     }
 
     /** A bug met while answering: counted, and logged once per kind of failure per interval. */

@@ -77,6 +77,18 @@ public final class ActionPolicy {
         };
     }
 
+    /**
+     * The results a policy can count besides a pass, in this mode: its violation (a mutating policy's
+     * change) and its error, with the actions in force. The metrics make their counters at 0 from these.
+     */
+    public List<PolicyResult> findings(CompiledPolicy policy) {
+        boolean validating = policy.kind() == CompiledPolicy.Kind.VALIDATING;
+        Set<Action> actions = inForce(validating ? policy.actions() : EnumSet.of(Action.Deny));
+        Outcome error = policy.failurePolicy() == FailurePolicy.Ignore ? Outcome.ERROR_IGNORED : Outcome.ERROR;
+        return List.of(new PolicyResult(policy.name(), validating ? Outcome.VIOLATION : Outcome.MUTATED, actions, "", null, null),
+                new PolicyResult(policy.name(), error, actions, "", null, null));
+    }
+
     /** The actions in force for a policy: as written, or in audit mode every Deny as Warn + Audit. */
     Set<Action> inForce(Set<Action> declared) {
         if (mode == Engine.Mode.ENFORCE || !declared.contains(Action.Deny)) {

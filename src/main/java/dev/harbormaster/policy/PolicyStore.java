@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -61,6 +63,8 @@ public class PolicyStore {
     private final AtomicLong lastSuccess = new AtomicLong();
     /** The info gauge of the revision in force: replaced when another revision comes into force. */
     private volatile Gauge revisionInfo;
+    /** Told of each set put in force (the decision metrics make its policies' counters). */
+    private final List<Consumer<PolicySet>> inForceListeners = new CopyOnWriteArrayList<>();
 
     @Inject
     PolicyStore(HarbormasterConfig config, MeterRegistry metrics, ClusterPolicies resources) {
@@ -105,6 +109,7 @@ public class PolicyStore {
     private void inForce(PolicySet set) {
         current.set(set);
         lastSuccess.set(java.time.Instant.now().getEpochSecond());
+        inForceListeners.forEach(listener -> listener.accept(set));
         Gauge before = revisionInfo;
         if (before != null && before.getId().getTag("revision").equals(set.revision())) {
             return;
@@ -157,6 +162,15 @@ public class PolicyStore {
     /** The snapshot in force, if the first load has finished (does not wait: for the readiness check). */
     public Optional<PolicySet> inForce() {
         return Optional.ofNullable(current.get());
+    }
+
+    /** Calls the listener with the set in force now, if there is one, and with every set put in force after it. */
+    public void whenInForce(Consumer<PolicySet> listener) {
+        inForceListeners.add(listener);
+        PolicySet set = current.get();
+        if (set != null) {
+            listener.accept(set); // a load finishing meanwhile may call it twice with one set: listeners take that
+        }
     }
 
     /** Why the last reload was refused, while the snapshot before it stays in force. */

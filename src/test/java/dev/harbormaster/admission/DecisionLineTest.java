@@ -144,4 +144,33 @@ class DecisionLineTest {
         assertThat(metrics.get("harbormaster.policy.evaluations").tags("policy", "disallow-latest-tag", "outcome", "violation",
                 "action", "deny", "mode", "enforce").counter().count()).isEqualTo(51);
     }
+
+    /** In production Quarkus' JSON formatter takes over every console handler: the decision handler gets its own format back. */
+    @Test
+    void whereJsonLogsTookOverTheDecisionHandlerItsLinesStayWholeObjects() throws Exception {
+        org.jboss.logmanager.LogContext logs = org.jboss.logmanager.LogContext.create();
+        java.io.StringWriter out = new java.io.StringWriter();
+        org.jboss.logmanager.handlers.WriterHandler console = new org.jboss.logmanager.handlers.WriterHandler();
+        console.setWriter(out);
+        console.setFormatter(new io.quarkus.logging.json.runtime.JsonFormatter());
+        org.jboss.logmanager.handlers.AsyncHandler async = new org.jboss.logmanager.handlers.AsyncHandler();
+        async.addHandler(console);
+        logs.getLogger(DecisionRecorder.DECISION_LOGGER).addHandler(async);
+        AdmissionInput input = AdmissionReviewCodec.decode(Fixtures.review("deployment-create-latest"));
+        String line = DecisionRecorder.line("validate", input, new Engine(Engine.Mode.ENFORCE).evaluate(input, pack, ClusterView.OFFLINE),
+                "enforce", pack.revision(), 1_000, Instant.now(), 0);
+        org.jboss.logmanager.ExtLogRecord record = new org.jboss.logmanager.ExtLogRecord(java.util.logging.Level.INFO, line, "test");
+
+        console.publish(record);
+        console.flush();
+        assertThat(JSON.readTree(out.toString()).path("message").asText()).as("before: the decision is a string").isEqualTo(line);
+
+        out.getBuffer().setLength(0);
+        DecisionRecorder.keepLinesWhole(logs);
+        console.publish(record);
+        console.flush();
+        assertThat(out.toString()).isEqualTo(line + System.lineSeparator());
+        assertThat(JSON.readTree(out.toString()).path("uid").asText()).isEqualTo(input.uid());
+        async.close();
+    }
 }

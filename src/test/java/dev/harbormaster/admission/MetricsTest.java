@@ -123,6 +123,18 @@ public class MetricsTest {
         assertThat(fresh.value("harbormaster_serving_certificate_not_after_timestamp_seconds"))
                 .isEqualTo(notAfter(Path.of("target/dev-certs/tls.crt")));
         assertThat(fresh.value("harbormaster_leader")).as("no cluster: the only writer").isEqualTo(1.0);
+        // Each policy's violation (a mutating one's change) and error, with the action in force, exist at 0 before any request.
+        assertThat(fresh.value("harbormaster_policy_evaluations_total{action=\"deny\",mode=\"enforce\",outcome=\"violation\","
+                + "policy=\"disallow-latest-tag\"}")).isZero();
+        assertThat(fresh.value("harbormaster_policy_evaluations_total{action=\"warn\",mode=\"enforce\",outcome=\"violation\","
+                + "policy=\"require-requests\"}")).isZero();
+        assertThat(fresh.value("harbormaster_policy_evaluations_total{action=\"deny\",mode=\"enforce\",outcome=\"error\","
+                + "policy=\"disallow-latest-tag\"}")).isZero();
+        assertThat(fresh.value("harbormaster_policy_evaluations_total{action=\"none\",mode=\"enforce\",outcome=\"mutated\","
+                + "policy=\"inject-prestop\"}")).isZero();
+        long policiesCounted = fresh.named("harbormaster_policy_evaluations_total").stream()
+                .map(sample -> sample.replaceAll(".*policy=\"([^\"]+)\".*", "$1")).distinct().count();
+        assertThat(policiesCounted).isEqualTo(policies.current().size());
 
         Fixtures.client(server).body(Fixtures.review("deployment-create-latest")).post("validate").then().statusCode(200);
         Scrape after = scrape();

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * What the packaged application is given at run time to serve in a test, as the chart gives it in
  * a pod: the serving certificate's directory (the build's development certificate) and a free
- * management port (in its production profile it would take 9000, which a test cannot count on).
+ * management port (in its production profile it would take 9000, which a test cannot count on), and
+ * the decision log in the log file the test reads.
  */
 public class PackagedServer implements QuarkusTestResourceLifecycleManager {
 
@@ -34,6 +35,12 @@ public class PackagedServer implements QuarkusTestResourceLifecycleManager {
         Map<String, String> settings = new HashMap<>(more);
         settings.put("harbormaster.tls.dir", Path.of("target/dev-certs").toAbsolutePath().toString());
         settings.put("quarkus.management.port", Integer.toString(managementPort));
+        // Quarkus' launcher keeps the process's log file (target/quarkus.log), not its standard output, where the
+        // decision log writes: a file handler for it there too, so a test reads its lines as the production formatter left them.
+        settings.put("quarkus.log.handler.file.\"decisions-file\".enabled", "true");
+        settings.put("quarkus.log.handler.file.\"decisions-file\".path", Path.of("target/quarkus.log").toAbsolutePath().toString());
+        settings.put("quarkus.log.handler.file.\"decisions-file\".format", "%s%n");
+        settings.put("quarkus.log.category.\"harbormaster.decision\".handlers", "decisions,decisions-file");
         return settings;
     }
 
