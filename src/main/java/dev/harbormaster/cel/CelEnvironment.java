@@ -70,6 +70,7 @@ public final class CelEnvironment {
         HarbormasterLibrary harbormaster = new HarbormasterLibrary();
         KubernetesLibrary kubernetes = new KubernetesLibrary();
         KubernetesValueLibrary values = new KubernetesValueLibrary();
+        ApplyConfigurations applyConfigurations = new ApplyConfigurations();
         // The lists functions but range (see the class comment) and sortBy, whose macro cel-java 0.14
         // declares but never expands: KubernetesLibrary expands it.
         var lists = CelExtensions.lists(CelListsExtensions.Function.SLICE, CelListsExtensions.Function.FLATTEN,
@@ -88,10 +89,10 @@ public final class CelEnvironment {
                 .addVar(VARIABLES, MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
                         CelExtensions.comprehensions(), lists, CelExtensions.bindings(), math, encoders,
-                        kubernetes, values)
+                        kubernetes, values, applyConfigurations)
                 .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(options), CelExtensions.optional(),
                         CelExtensions.comprehensions(), lists, math, encoders,
-                        kubernetes, values);
+                        kubernetes, values, applyConfigurations);
         if (harbormasterHelpers) {
             builder.addVar(CLUSTER, HarbormasterLibrary.CLUSTER)
                     .addCompilerLibraries(harbormaster)
@@ -121,10 +122,14 @@ public final class CelEnvironment {
     /**
      * Parses and type-checks an expression.
      *
-     * @param resultType what the expression must produce (DYN accepts anything)
+     * @param resultType what the expression must produce (DYN accepts anything; {@link ApplyConfigurations#OBJECT}:
+     *                   an apply configuration)
      * @throws CelCompileException with CEL's message, which points at the position in the expression
      */
     public CelExpression compile(String expression, CelType resultType) throws CelCompileException {
+        if (resultType == ApplyConfigurations.OBJECT) {
+            return compileApplyConfiguration(expression);
+        }
         if (expression == null || expression.isBlank()) {
             throw new CelCompileException("the expression is empty");
         }
@@ -152,6 +157,42 @@ public final class CelEnvironment {
             throw new CelCompileException(e.getMessage());
         } catch (CelEvaluationException e) {
             throw new CelCompileException("cannot plan the expression: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Compiles a MutatingAdmissionPolicy {@code applyConfiguration} expression: it must evaluate to
+     * an {@code Object{…}} (as kube-apiserver requires; dyn is not enough), and a literal given as a
+     * field of another must be named after its field path. Errors point into the expression as written.
+     */
+    private CelExpression compileApplyConfiguration(String expression) throws CelCompileException {
+        if (expression == null || expression.isBlank()) {
+            throw new CelCompileException("the expression is empty");
+        }
+        try {
+            CelAbstractSyntaxTree parsed = cel.parse(expression).getAst();
+            refuseAuthorizer(parsed);
+            var checker = cel.toCheckerBuilder().setTypeProvider(new dev.cel.common.types.CelTypeProvider.CombinedCelTypeProvider(
+                    AdmissionTypes.PROVIDER, ApplyConfigurations.typesOf(parsed.getExpr()))).build();
+            CelAbstractSyntaxTree ast = checker.check(parsed).getAst();
+            CelType actual = ast.getResultType();
+            if (actual.kind() != CelKind.STRUCT || !actual.name().equals(ApplyConfigurations.ROOT)) {
+                throw new CelCompileException("the expression must evaluate to an " + ApplyConfigurations.ROOT
+                        + " (an apply configuration such as Object{spec: Object.spec{…}}), not " + actual.name());
+            }
+            var misnamed = ApplyConfigurations.misnamedLiteral(parsed.getExpr());
+            if (misnamed.isPresent()) {
+                throw new CelCompileException(misnamed.get());
+            }
+            String calls;
+            try {
+                calls = ApplyConfigurations.asCalls(expression);
+            } catch (CelPrinter.Refusal e) {
+                throw new CelCompileException(e.getMessage());
+            }
+            return new CelExpression(expression, compile(calls, SimpleType.DYN).program());
+        } catch (CelValidationException e) {
+            throw new CelCompileException(e.getMessage());
         }
     }
 

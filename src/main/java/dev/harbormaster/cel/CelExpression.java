@@ -20,6 +20,10 @@ public final class CelExpression {
         this.program = program;
     }
 
+    CelRuntime.Program program() {
+        return program;
+    }
+
     public String source() {
         return source;
     }

@@ -10,6 +10,9 @@ import dev.harbormaster.engine.PolicyResult.Outcome;
 import dev.harbormaster.policy.CompiledPolicy;
 import dev.harbormaster.policy.MutatingPolicySpec.ReinvocationPolicy;
 import dev.harbormaster.policy.PolicySpec.Action;
+import dev.harbormaster.cel.ApplyConfigurations;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
 import io.fabric8.zjsonpatch.Operation;
@@ -23,7 +26,8 @@ import java.util.TreeSet;
 
 /**
  * Runs the mutating policies on a request, in name order, each on the object as the ones before
- * left it. As MutatingAdmissionPolicy defines {@code reinvocationPolicy: IfNeeded}: a policy that
+ * left it. A JSONPatch mutation returns its operations; an ApplyConfiguration one returns an
+ * object merged in ({@link ApplyConfigurationMerge}), turned into the operations that make the merge. As MutatingAdmissionPolicy defines {@code reinvocationPolicy: IfNeeded}: a policy that
  * asks for it runs once more when a policy after it changed the object. A mutation whose patch
  * fails fails its policy, which leaves no change; a {@code test} operation that fails means the
  * patch does not apply (no change, no error), as in Kubernetes.
@@ -99,7 +103,7 @@ final class Mutator {
         }
         JsonNode object = current;
         ArrayNode policyPatch = JsonNodeFactory.instance.arrayNode();
-        for (CompiledPolicy.Named mutation : policy.mutations()) {
+        for (CompiledPolicy.Mutation mutation : policy.mutations()) {
             Activation on = object == current ? activation : evaluation.activation(policy, currentInput.withObject(asMap(object)));
             CelResult result = on.eval(mutation.expression());
             if (result instanceof CelResult.Failure failed) {
@@ -109,7 +113,9 @@ final class Mutator {
                 return false;
             }
             ArrayNode operations = JsonNodeFactory.instance.arrayNode();
-            String problem = operations(((CelResult.Value) result).value(), operations);
+            Object value = ((CelResult.Value) result).value();
+            String problem = mutation.patchType() == CompiledPolicy.PatchType.ApplyConfiguration
+                    ? applied(value, object, operations) : operations(value, operations);
             if (problem == null && !operations.isEmpty()) {
                 try {
                     object = JsonPatch.apply(operations, object);
@@ -154,6 +160,28 @@ final class Mutator {
             operations.add(((PatchOperation) parsed).toJson());
         }
         return null;
+    }
+
+    /**
+     * An apply configuration as the JSONPatch operations that make its merge from the object, so
+     * that both patch types change the object (and make the AdmissionReview's patch) one way;
+     * returns why it does not apply, or null.
+     */
+    private static String applied(Object returned, JsonNode object, ArrayNode operations) {
+        if (!(returned instanceof ApplyConfigurations.ObjectValue configuration)) {
+            return "must return an Object{…} apply configuration, not " + CelJson.toJson(returned);
+        }
+        List<String> misnamed = configuration.misnamed();
+        if (!misnamed.isEmpty()) {
+            return "type mismatch: " + String.join("; ", misnamed);
+        }
+        @SuppressWarnings("unchecked")
+        ApplyConfigurationMerge.Result merged = ApplyConfigurationMerge.merge(asMap(object), (Map<String, Object>) configuration.plain());
+        if (merged.problem() != null) {
+            return "error applying patch: " + merged.problem();
+        }
+        JsonNode diff = JsonDiff.asJson(object, CelJson.toJson(merged.object()), DiffFlags.dontNormalizeOpIntoMoveAndCopy());
+        return operations(CelJson.fromJson(diff), operations);
     }
 
     /**

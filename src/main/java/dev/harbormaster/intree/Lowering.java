@@ -207,11 +207,19 @@ public final class Lowering {
         ArrayNode mutations = NODES.arrayNode();
         for (int i = 0; i < list(spec.mutations()).size(); i++) {
             MutatingPolicySpec.Mutation mutation = spec.mutations().get(i);
-            String lowered = new Expressions(identifiers(hasParams, false), SAME).lowerPatch("mutations[" + i + "]",
-                    mutation.jsonPatch().expression());
             ObjectNode node = NODES.objectNode();
-            node.put("patchType", "JSONPatch");
-            node.putObject("jsonPatch").put("expression", lowered);
+            if (mutation.applyConfiguration() != null) {
+                // Its Object{…} literals are MutatingAdmissionPolicy's already; only the helpers are written out.
+                String lowered = new Expressions(identifiers(hasParams, false), SAME).lowerApplyConfiguration("mutations[" + i + "]",
+                        mutation.applyConfiguration().expression());
+                node.put("patchType", "ApplyConfiguration");
+                node.putObject("applyConfiguration").put("expression", lowered);
+            } else {
+                String lowered = new Expressions(identifiers(hasParams, false), SAME).lowerPatch("mutations[" + i + "]",
+                        mutation.jsonPatch().expression());
+                node.put("patchType", "JSONPatch");
+                node.putObject("jsonPatch").put("expression", lowered);
+            }
             mutations.add(node);
         }
         ObjectNode policy = envelope(MAP_API_VERSION, "MutatingAdmissionPolicy", name, document);
@@ -238,6 +246,18 @@ public final class Lowering {
     private record Expressions(UnaryOperator<String> identifiers, UnaryOperator<String> variables) {
         String lower(String field, String expression) throws Refusal {
             return checked(field, wrap(field, () -> HelperExpansion.lower(expression, identifiers, variables)));
+        }
+
+        /** An ApplyConfiguration mutation: checked as kube-apiserver compiles it (it must build an Object). */
+        String lowerApplyConfiguration(String field, String expression) throws Refusal {
+            String lowered = wrap(field, () -> HelperExpansion.lower(expression, identifiers, variables));
+            try {
+                KUBERNETES.compile(lowered, dev.harbormaster.cel.ApplyConfigurations.OBJECT);
+                return lowered;
+            } catch (dev.harbormaster.cel.CelCompileException e) {
+                throw new Refusal(field + " lowered to CEL that Kubernetes' environment does not compile: "
+                        + e.getMessage().lines().findFirst().orElse(""));
+            }
         }
 
         /** A mutation: its map literals become the JSONPatch objects MutatingAdmissionPolicy wants. */

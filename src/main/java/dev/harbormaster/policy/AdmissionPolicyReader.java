@@ -380,12 +380,18 @@ final class AdmissionPolicyReader {
             Mutation mutation = policy.mutations().get(i);
             String field = "spec.mutations[" + i + "]";
             if ("ApplyConfiguration".equals(mutation.patchType())) {
-                error(located, binding.spec().policyName(), field + ".patchType", "ApplyConfiguration is not supported here yet"
-                        + " (its merge needs the resource's schema); write the mutation as JSONPatch");
-                return null;
+                if (mutation.applyConfiguration() == null || mutation.applyConfiguration().expression() == null || mutation.jsonPatch() != null) {
+                    error(located, binding.spec().policyName(), field, "needs patchType ApplyConfiguration with applyConfiguration.expression (and no jsonPatch)");
+                    return null;
+                }
+                mutations.addObject().put("patchType", "ApplyConfiguration").putObject("applyConfiguration")
+                        .put("expression", mutation.applyConfiguration().expression());
+                continue;
             }
-            if (!"JSONPatch".equals(mutation.patchType()) || mutation.jsonPatch() == null || mutation.jsonPatch().expression() == null) {
-                error(located, binding.spec().policyName(), field, "needs patchType JSONPatch with jsonPatch.expression");
+            if (!"JSONPatch".equals(mutation.patchType()) || mutation.jsonPatch() == null || mutation.jsonPatch().expression() == null
+                    || mutation.applyConfiguration() != null) {
+                error(located, binding.spec().policyName(), field, "needs patchType JSONPatch with jsonPatch.expression,"
+                        + " or ApplyConfiguration with applyConfiguration.expression");
                 return null;
             }
             try {

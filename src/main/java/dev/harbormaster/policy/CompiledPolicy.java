@@ -24,7 +24,7 @@ public record CompiledPolicy(
         List<Named> variables,
         List<Check> validations,
         List<Named> auditAnnotations,
-        List<Named> mutations,
+        List<Mutation> mutations,
         Object params,
         OptOut optOut,
         boolean ratchetOnUpdate,
@@ -59,6 +59,13 @@ public record CompiledPolicy(
 
     /** An expression with the name it goes by: a match condition, a variable, an audit annotation key. */
     public record Named(String name, CelExpression expression) {
+    }
+
+    /** How a mutation's value changes the object: JSONPatch operations, or an apply configuration merged in. */
+    public enum PatchType { JSONPatch, ApplyConfiguration }
+
+    /** One mutation: named after its field ({@code spec.mutations[0]}), with the expression that gives the change. */
+    public record Mutation(String name, CelExpression expression, PatchType patchType) {
     }
 
     /** One validation: the rule, and how to tell the developer what is wrong ({@code name} may be null). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
+import dev.harbormaster.cel.ApplyConfigurations;
 import dev.harbormaster.cel.CelCompileException;
 import dev.harbormaster.cel.CelExpression;
 import dev.harbormaster.cel.CelJson;
@@ -213,16 +214,30 @@ final class PolicyCompiler {
 
     private CompiledPolicy mutating(String name, MutatingPolicySpec spec, Context context) {
         Common common = common(spec.matchConstraints(), spec.matchConditions(), spec.variables(), spec.params(), context);
-        List<Named> mutations = new ArrayList<>();
+        List<CompiledPolicy.Mutation> mutations = new ArrayList<>();
         for (int i = 0; i < size(spec.mutations()); i++) {
             MutatingPolicySpec.Mutation mutation = spec.mutations().get(i);
             String field = "spec.mutations[" + i + "]";
-            if (!"JSONPatch".equals(mutation.patchType())) {
-                context.error(field + ".patchType", "'" + mutation.patchType() + "' is not supported; use JSONPatch");
-            } else if (mutation.jsonPatch() == null) {
-                context.error(field + ".jsonPatch", "missing: give the expression that returns the patch operations");
+            if ("JSONPatch".equals(mutation.patchType())) {
+                if (mutation.applyConfiguration() != null) {
+                    context.error(field + ".applyConfiguration", "a JSONPatch mutation has no applyConfiguration");
+                } else if (mutation.jsonPatch() == null) {
+                    context.error(field + ".jsonPatch", "missing: give the expression that returns the patch operations");
+                } else {
+                    mutations.add(new CompiledPolicy.Mutation(field, context.compile(field + ".jsonPatch.expression",
+                            mutation.jsonPatch().expression(), SimpleType.DYN), CompiledPolicy.PatchType.JSONPatch));
+                }
+            } else if ("ApplyConfiguration".equals(mutation.patchType())) {
+                if (mutation.jsonPatch() != null) {
+                    context.error(field + ".jsonPatch", "an ApplyConfiguration mutation has no jsonPatch");
+                } else if (mutation.applyConfiguration() == null) {
+                    context.error(field + ".applyConfiguration", "missing: give the expression that returns the Object{…} to merge");
+                } else {
+                    mutations.add(new CompiledPolicy.Mutation(field, context.compile(field + ".applyConfiguration.expression",
+                            mutation.applyConfiguration().expression(), ApplyConfigurations.OBJECT), CompiledPolicy.PatchType.ApplyConfiguration));
+                }
             } else {
-                mutations.add(new Named(field, context.compile(field + ".jsonPatch.expression", mutation.jsonPatch().expression(), SimpleType.DYN)));
+                context.error(field + ".patchType", "'" + mutation.patchType() + "' is not one of [JSONPatch, ApplyConfiguration]");
             }
         }
         if (mutations.isEmpty() && context.errors.isEmpty()) {

@@ -227,13 +227,13 @@ class AdmissionPolicyReaderTest {
                   matchConstraints: {resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}
                   mutations:
                   - patchType: ApplyConfiguration
-                    applyConfiguration: {expression: "Object{metadata: Object.metadata{labels: {'a': 'b'}}}"}
+                    jsonPatch: {expression: "[]"}
                 ---
                 apiVersion: admissionregistration.k8s.io/v1beta1
                 kind: MutatingAdmissionPolicyBinding
                 metadata: {name: labels}
                 spec: {policyName: labels}
-                """)).contains("ApplyConfiguration is not supported here yet");
+                """)).contains("spec.mutations[0]").contains("applyConfiguration.expression");
         // Every error is one line per problem, with no Java class name.
         assertThatThrownBy(() -> load(REPLICAS.replace("policyName: max-replicas", "policyName: other")))
                 .hasMessageNotContaining("Exception").hasMessageNotContaining("dev.harbormaster");
