@@ -251,7 +251,10 @@ public final class PolicyTestRunner {
         Map<String, Object> overrides = toMap(params);
         java.util.function.Function<CompiledPolicy, CompiledPolicy> apply = policy -> {
             Map<String, Object> merged = new java.util.LinkedHashMap<>();
-            if (policy.params() instanceof Map<?, ?> own) {
+            // A binding's paramRef: the case's params go over the one params object the files give.
+            Object base = policy.paramLookup() != null && policy.paramLookup().fromFiles().size() == 1
+                    ? policy.paramLookup().fromFiles().get(0) : policy.params();
+            if (base instanceof Map<?, ?> own) {
                 own.forEach((key, value) -> merged.put(String.valueOf(key), value));
             }
             merged.putAll(overrides);

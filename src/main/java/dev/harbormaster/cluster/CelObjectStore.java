@@ -31,6 +31,11 @@ final class CelObjectStore<T extends HasMetadata> implements ItemStore<T> {
         return objects == null ? List.of() : List.copyOf(objects.values());
     }
 
+    /** Every object held, of all namespaces. */
+    List<Map<String, Object>> all() {
+        return byNamespace.values().stream().flatMap(objects -> objects.values().stream()).toList();
+    }
+
     Map<String, Object> get(String namespace, String name) {
         Map<String, Map<String, Object>> objects = byNamespace.get(namespace);
         return objects == null ? null : objects.get(name);

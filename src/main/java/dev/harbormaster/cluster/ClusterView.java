@@ -53,4 +53,14 @@ public interface ClusterView {
     default List<Map<String, Object>> workloads(String namespace) {
         return List.of();
     }
+
+    /**
+     * Every object of a kind, in all namespaces: the params objects a ValidatingAdmissionPolicy's or
+     * MutatingAdmissionPolicy's binding names by its paramRef. Empty when the view cannot answer for
+     * the kind (offline, or its cache has not synced yet): the caller then falls back to the params
+     * given in files, or could not check. The first ask for a kind may start watching it.
+     */
+    default Optional<List<Map<String, Object>>> objects(String apiVersion, String kind) {
+        return Optional.empty();
+    }
 }

@@ -32,8 +32,20 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     private final CelObjectStore<Deployment> deployments;
     private final CelObjectStore<StatefulSet> statefulSets;
     private volatile String serverVersion;
+    private final KubernetesClient client;
+    /** The params kinds bindings asked for ("apiVersion/kind"), each watched from its first ask; apart from {@link #informers}, whose sync gates every cluster rule. */
+    private final Map<String, ParamsKind> paramsKinds = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A params kind's cache, once its informer could be started. */
+    private static final class ParamsKind {
+        volatile CelObjectStore<io.fabric8.kubernetes.api.model.GenericKubernetesResource> store;
+        volatile SharedIndexInformer<io.fabric8.kubernetes.api.model.GenericKubernetesResource> informer;
+        /** Set when it could not be started: the next ask tries again. */
+        volatile boolean failed;
+    }
 
     public InformerClusterView(KubernetesClient client) {
+        this.client = client;
         java.util.concurrent.CompletableFuture.runAsync(() -> {
             VersionInfo version = client.getKubernetesVersion();
             serverVersion = version.getMajor().replaceAll("[^0-9]", "") + "." + version.getMinor().replaceAll("[^0-9]", "");
@@ -109,8 +121,46 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         return workloads;
     }
 
+    /**
+     * The objects of a params kind, once its informer has synced. The first ask starts it off the
+     * calling thread (finding the kind's resource may need API discovery), so a request never waits on
+     * the API server; until it syncs, the answer is empty.
+     */
+    @Override
+    public Optional<List<Map<String, Object>>> objects(String apiVersion, String kind) {
+        ParamsKind watched = paramsKinds.computeIfAbsent(apiVersion + "/" + kind, key -> {
+            ParamsKind started = new ParamsKind();
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                SharedIndexInformer<io.fabric8.kubernetes.api.model.GenericKubernetesResource> informer =
+                        client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().runnableInformer(0);
+                CelObjectStore<io.fabric8.kubernetes.api.model.GenericKubernetesResource> store = new CelObjectStore<>(client.getKubernetesSerialization());
+                informer.itemStore(store);
+                started.store = store;
+                started.informer = informer;
+                informer.start().whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        LOG.warnf("cannot watch params %s %s yet (their policies could not check until it works): %s", apiVersion, kind, error.getMessage());
+                    } else {
+                        LOG.infof("watching params %s %s: %d in cache", apiVersion, kind, store.size());
+                    }
+                });
+            }).exceptionally(error -> {
+                LOG.warnf("cannot watch params %s %s (their policies could not check): %s", apiVersion, kind, error.getMessage());
+                started.failed = true;
+                return null;
+            });
+            return started;
+        });
+        if (watched.failed) {
+            paramsKinds.remove(apiVersion + "/" + kind, watched);
+        }
+        SharedIndexInformer<?> informer = watched.informer;
+        return informer != null && informer.hasSynced() ? Optional.of(watched.store.all()) : Optional.empty();
+    }
+
     @Override
     public void close() {
         informers.values().forEach(SharedIndexInformer::stop);
+        paramsKinds.values().stream().filter(kind -> kind.informer != null).forEach(kind -> kind.informer.stop());
     }
 }

@@ -10,8 +10,11 @@ import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicySpec.Action;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one engine: every verdict, whichever door the request came through, is made here, in the
@@ -81,7 +84,10 @@ public class Engine {
     private Verdict validate(AdmissionInput input, PolicySet policies, ClusterView cluster, boolean ratchet) {
         Evaluation evaluation = new Evaluation(input, policies, cluster, Budget.start(limits), ratchet);
         for (CompiledPolicy policy : Matcher.validating(policies, input, evaluation.namespaceObject)) {
-            Validator.validate(policy, actionPolicy.inForce(policy.actions()), evaluation);
+            Set<Action> actions = actionPolicy.inForce(policy.actions());
+            for (CompiledPolicy withParams : ParamsResolution.resolve(policy, actions, evaluation)) {
+                Validator.validate(withParams, actions, evaluation);
+            }
         }
         OwnResources.check(input, policies).ifPresent(evaluation.results::add);
         return ActionPolicy.verdict(evaluation.results, evaluation.notices, evaluation.auditAnnotations, null, null);
@@ -96,8 +102,11 @@ public class Engine {
         if (input.object() == null) {
             return ActionPolicy.verdict(evaluation.results, evaluation.notices, evaluation.auditAnnotations, null, null);
         }
-        Mutator mutator = new Mutator(evaluation, actionPolicy.inForce(EnumSet.of(Action.Deny)));
-        ArrayNode patch = mutator.run(Matcher.mutating(policies, input));
+        Set<Action> actions = actionPolicy.inForce(EnumSet.of(Action.Deny));
+        Mutator mutator = new Mutator(evaluation, actions);
+        List<CompiledPolicy> withParams = new ArrayList<>();
+        Matcher.mutating(policies, input).forEach(policy -> withParams.addAll(ParamsResolution.resolve(policy, actions, evaluation)));
+        ArrayNode patch = mutator.run(withParams);
         Map<String, Object> mutated = mutator.mutated();
         return ActionPolicy.verdict(evaluation.results, evaluation.notices, evaluation.auditAnnotations, patch, mutated);
     }

@@ -51,8 +51,11 @@ final class AdmissionPolicyReader {
         return node.path("apiVersion").asText().startsWith(GROUP) && VERSIONS.containsKey(node.path("kind").asText());
     }
 
-    /** A policy in Harbormaster's shape, with the policy document its expressions come from (for errors). */
-    record Translated(PolicyLoader.Located located, PolicyDocument document) {
+    /**
+     * A policy in Harbormaster's shape, with the policy document its expressions come from (for
+     * errors) and, when its binding has a paramRef, how its params are looked up at each request.
+     */
+    record Translated(PolicyLoader.Located located, PolicyDocument document, ParamLookup lookup) {
     }
 
     /** The names kube-apiserver reads from metadata; the rest (uid, managedFields, …) is passed over. */
@@ -148,16 +151,17 @@ final class AdmissionPolicyReader {
             boolean single = bindingsPerPolicy.get(binding.located().node().path("kind").asText() + "/" + policyName) == 1;
             String base = single ? policyName : policyName + "/" + binding.name();
             ParamKind paramKind = mutatingBinding ? ((Mutating) policy.spec()).paramKind() : ((Validating) policy.spec()).paramKind();
-            for (Params params : params(binding, paramKind, others, usedAsParams)) {
-                String name = params.suffix().isEmpty() ? base : base + "[" + params.suffix() + "]";
-                ObjectNode spec = mutatingBinding
-                        ? mutatingSpec((Mutating) policy.spec(), binding, params, policy.located())
-                        : validatingSpec((Validating) policy.spec(), binding, params, policy.located());
-                if (spec != null) {
-                    translated.add(new Translated(policy.located(), new PolicyDocument(policy.located().node().path("apiVersion").asText(),
-                            mutatingBinding ? PolicyLoader.MUTATING_POLICY : PolicyLoader.VALIDATING_POLICY,
-                            new PolicyDocument.Metadata(name, null, null, null), spec)));
-                }
+            Optional<ParamLookup> lookup = params(binding, paramKind, others, usedAsParams);
+            if (lookup == null) {
+                continue;
+            }
+            ObjectNode spec = mutatingBinding
+                    ? mutatingSpec((Mutating) policy.spec(), binding, policy.located())
+                    : validatingSpec((Validating) policy.spec(), binding, policy.located());
+            if (spec != null) {
+                translated.add(new Translated(policy.located(), new PolicyDocument(policy.located().node().path("apiVersion").asText(),
+                        mutatingBinding ? PolicyLoader.MUTATING_POLICY : PolicyLoader.VALIDATING_POLICY,
+                        new PolicyDocument.Metadata(base, null, null, null), spec), lookup.orElse(null)));
             }
         }
         validating.keySet().stream().filter(name -> bindings.stream().noneMatch(b -> name.equals(b.spec().policyName())
@@ -209,98 +213,78 @@ final class AdmissionPolicyReader {
         return Optional.empty();
     }
 
-    /** One params object a binding evaluates with ({@code object} null: none), and how the policy's name tells it apart. */
-    private record Params(JsonNode object, String suffix, String namespaceCondition) {
-    }
-
     /**
-     * The params a binding's paramRef resolves to among the documents read. Kubernetes looks them up
-     * in the cluster when a request comes; offline they are the files given, so a paramRef that finds
-     * nothing with parameterNotFoundAction Deny is refused here rather than denying everything.
+     * How a binding's paramRef finds its params: empty for a policy without paramKind, null (with
+     * the error noted) for a paramRef that cannot be honoured. kube-apiserver looks the params up
+     * at each request; so does the engine, in the cluster when it can be asked, else among the
+     * params objects of the files read, which are kept here.
      */
-    private List<Params> params(Read<Binding> binding, ParamKind kind, List<PolicyLoader.Located> others,
-                                Set<PolicyLoader.Located> usedAsParams) {
+    private Optional<ParamLookup> params(Read<Binding> binding, ParamKind kind, List<PolicyLoader.Located> others,
+                                         Set<PolicyLoader.Located> usedAsParams) {
         ParamRef ref = binding.spec().paramRef();
         if (kind == null) {
             if (ref != null) {
                 error(binding.located(), binding.name(), "spec.paramRef", "the policy has no paramKind, so there is nothing to resolve");
-                return List.of();
+                return null;
             }
-            return List.of(new Params(null, "", null));
+            return Optional.empty();
         }
         if (ref == null) {
             error(binding.located(), binding.name(), "spec.paramRef", "missing: the policy's paramKind " + kind.kind()
                     + " needs a paramRef (kube-apiserver treats the binding as misconfigured)");
-            return List.of();
+            return null;
+        }
+        if (kind.apiVersion() == null || kind.kind() == null) {
+            error(binding.located(), binding.name(), "spec.paramRef", "the policy's paramKind needs apiVersion and kind");
+            return null;
         }
         if ((ref.name() == null) == (ref.selector() == null)) {
             error(binding.located(), binding.name(), "spec.paramRef", "give exactly one of name and selector");
-            return List.of();
+            return null;
         }
         String action = ref.parameterNotFoundAction() == null ? "Deny" : ref.parameterNotFoundAction();
         if (!action.equals("Deny") && !action.equals("Allow")) {
             error(binding.located(), binding.name(), "spec.paramRef.parameterNotFoundAction", "'" + action + "' is not one of [Allow, Deny]");
-            return List.of();
+            return null;
         }
         java.util.function.Predicate<Map<?, ?>> selector;
         try {
             selector = ref.selector() == null ? labels -> true : LabelSelectors.compile(CelJson.read(STRICT.treeAsTokens(ref.selector())));
         } catch (IllegalArgumentException | IOException e) {
             error(binding.located(), binding.name(), "spec.paramRef.selector", e.getMessage());
-            return List.of();
+            return null;
         }
-        List<PolicyLoader.Located> found = new ArrayList<>();
-        for (PolicyLoader.Located other : others) {
-            JsonNode node = other.node();
-            JsonNode metadata = node.path("metadata");
-            Map<String, Object> labels = new LinkedHashMap<>();
-            metadata.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-            if (kind.apiVersion() != null && kind.apiVersion().equals(node.path("apiVersion").asText()) && kind.kind() != null
-                    && kind.kind().equals(node.path("kind").asText())
-                    && (ref.name() == null || ref.name().equals(metadata.path("name").asText()))
-                    && (ref.namespace() == null || ref.namespace().equals(metadata.path("namespace").asText()))
-                    && selector.test(labels)) {
-                found.add(other);
-            }
-        }
-        usedAsParams.addAll(found);
         String where = kind.kind() + " " + (ref.name() != null ? "'" + ref.name() + "'" : "selected by " + ref.selector())
                 + (ref.namespace() != null ? " in namespace " + ref.namespace() : "");
-        if (found.isEmpty()) {
-            if (action.equals("Deny")) {
-                error(binding.located(), binding.name(), "spec.paramRef", "the " + where + " is not among the files read; add it (a "
-                        + kind.apiVersion() + " " + kind.kind() + " document), or set parameterNotFoundAction: Allow");
-            } else {
-                warning(binding.located(), binding.name(), "spec.paramRef", "the " + where
-                        + " is not among the files read; with parameterNotFoundAction Allow the binding does nothing");
+        ParamLookup lookup = new ParamLookup(kind.apiVersion(), kind.kind(), ref.name(), ref.namespace(), selector, action.equals("Deny"),
+                List.of(), where);
+        List<Map<String, Object>> fromFiles = new ArrayList<>();
+        for (PolicyLoader.Located other : others) {
+            Object object;
+            try {
+                object = CelJson.read(STRICT.treeAsTokens(other.node()));
+            } catch (IOException e) {
+                continue;
             }
-            return List.of();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = object instanceof Map<?, ?> ? (Map<String, Object>) object : null;
+            if (map != null && lookup.names(map)) {
+                String namespace = CelJson.string(CelJson.map(map, "metadata"), "namespace");
+                if (ref.namespace() == null || ref.namespace().equals(namespace)) {
+                    fromFiles.add(map);
+                    usedAsParams.add(other);
+                }
+            }
         }
-        // Without a namespace, a namespaced params kind is looked up in the request's namespace.
-        boolean perNamespace = ref.namespace() == null && found.stream().anyMatch(f -> !f.node().path("metadata").path("namespace").asText().isEmpty());
-        List<Params> params = new ArrayList<>();
-        Set<String> namespaces = new TreeSet<>();
-        for (PolicyLoader.Located object : found) {
-            String namespace = object.node().path("metadata").path("namespace").asText();
-            String name = object.node().path("metadata").path("name").asText();
-            namespaces.add(namespace);
-            String suffix = found.size() == 1 && !perNamespace ? "" : (namespace.isEmpty() ? name : namespace + "/" + name);
-            params.add(new Params(object.node(), suffix, perNamespace ? "request.namespace == " + CelPrinter.quote(namespace) : null));
+        if (fromFiles.isEmpty()) {
+            warning(binding.located(), binding.name(), "spec.paramRef", "the " + where + " is not among the files read: it is looked up"
+                    + " in the cluster at each request, and where the cluster cannot be asked the policy could not check");
         }
-        if (perNamespace && action.equals("Deny")) {
-            StringBuilder list = new StringBuilder("[");
-            namespaces.forEach(ns -> list.append(list.length() == 1 ? "" : ", ").append(CelPrinter.quote(ns)));
-            params.add(new Params(NullNodeHolder.NOT_FOUND, "no params", "!(request.namespace in " + list + "])"));
-        }
-        return params;
+        return Optional.of(new ParamLookup(lookup.apiVersion(), lookup.kind(), lookup.name(), lookup.namespace(), selector,
+                lookup.denyWhenNotFound(), List.copyOf(fromFiles), where));
     }
 
-    /** Marks the policy that stands for kube-apiserver's answer when a namespace has no params and the binding says Deny. */
-    private static final class NullNodeHolder {
-        static final JsonNode NOT_FOUND = NODES.textNode("no params found");
-    }
-
-    private ObjectNode common(PolicySpec.MatchResources constraints, Binding binding, Params params,
+    private ObjectNode common(PolicySpec.MatchResources constraints, Binding binding,
                               List<PolicySpec.NamedExpression> conditions, List<PolicySpec.NamedExpression> variables,
                               PolicySpec.FailurePolicy failurePolicy, PolicyLoader.Located policy, String policyName) {
         ObjectNode spec = NODES.objectNode();
@@ -310,9 +294,6 @@ final class AdmissionPolicyReader {
         }
         spec.set("matchConstraints", match);
         ArrayNode allConditions = NODES.arrayNode();
-        if (params.namespaceCondition() != null) {
-            allConditions.addObject().put("name", "harbormaster-params-namespace").put("expression", params.namespaceCondition());
-        }
         for (PolicySpec.NamedExpression condition : list(conditions)) {
             allConditions.add(STRICT.valueToTree(condition));
         }
@@ -325,29 +306,21 @@ final class AdmissionPolicyReader {
         if (failurePolicy != null) {
             spec.put("failurePolicy", failurePolicy.name());
         }
-        spec.set("params", params.object() == null ? NODES.nullNode() : params.object());
+        spec.set("params", NODES.nullNode());
         return spec;
     }
 
-    private ObjectNode validatingSpec(Validating policy, Read<Binding> binding, Params params, PolicyLoader.Located located) {
+    private ObjectNode validatingSpec(Validating policy, Read<Binding> binding, PolicyLoader.Located located) {
         if (binding.spec().validationActions() == null || binding.spec().validationActions().isEmpty()) {
             error(binding.located(), binding.name(), "spec.validationActions", "needs at least one of Deny, Warn, Audit");
             return null;
         }
-        ObjectNode spec = common(policy.matchConstraints(), binding.spec(), params, policy.matchConditions(), policy.variables(),
+        ObjectNode spec = common(policy.matchConstraints(), binding.spec(), policy.matchConditions(), policy.variables(),
                 policy.failurePolicy(), located, binding.spec().policyName());
         if (spec == null) {
             return null;
         }
         spec.set("validationActions", STRICT.valueToTree(binding.spec().validationActions()));
-        if (params.object() == NullNodeHolder.NOT_FOUND) {
-            // kube-apiserver's answer for a namespace without params under parameterNotFoundAction Deny.
-            spec.remove("variables");
-            spec.set("validations", NODES.arrayNode().add(NODES.objectNode().put("expression", "false")
-                    .put("message", "no params found for policy binding with `Deny` parameterNotFoundAction")));
-            spec.set("params", NODES.nullNode());
-            return spec;
-        }
         if (policy.validations() != null) {
             spec.set("validations", STRICT.valueToTree(policy.validations()));
         }
@@ -357,17 +330,12 @@ final class AdmissionPolicyReader {
         return spec;
     }
 
-    private ObjectNode mutatingSpec(Mutating policy, Read<Binding> binding, Params params, PolicyLoader.Located located) {
+    private ObjectNode mutatingSpec(Mutating policy, Read<Binding> binding, PolicyLoader.Located located) {
         if (binding.spec().validationActions() != null) {
             error(binding.located(), binding.name(), "spec.validationActions", "a MutatingAdmissionPolicyBinding has no validationActions");
             return null;
         }
-        if (params.object() == NullNodeHolder.NOT_FOUND) {
-            error(binding.located(), binding.name(), "spec.paramRef", "without a namespace, a mutating binding's params are looked up per request;"
-                    + " give paramRef.namespace, or parameterNotFoundAction: Allow");
-            return null;
-        }
-        ObjectNode spec = common(policy.matchConstraints(), binding.spec(), params, policy.matchConditions(), policy.variables(),
+        ObjectNode spec = common(policy.matchConstraints(), binding.spec(), policy.matchConditions(), policy.variables(),
                 policy.failurePolicy(), located, binding.spec().policyName());
         if (spec == null) {
             return null;

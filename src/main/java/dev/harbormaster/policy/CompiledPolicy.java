@@ -11,7 +11,9 @@ import java.util.Set;
  * life of a snapshot. A validating policy has validations and audit annotations, a mutating one has
  * mutations; matching, conditions, variables and params work the same for both.
  * {@code reinvocationPolicy} is a mutating policy's (Never for a validating one); {@code description}
- * is its {@link #DESCRIPTION_ANNOTATION} annotation, or null.
+ * is its {@link #DESCRIPTION_ANNOTATION} annotation, or null. {@code paramLookup}: the binding's
+ * paramRef of a ValidatingAdmissionPolicy or MutatingAdmissionPolicy, whose params are looked up at
+ * each request (then {@code params} is not used); null when the params are the policy's own.
  */
 public record CompiledPolicy(
         String name,
@@ -29,7 +31,8 @@ public record CompiledPolicy(
         OptOut optOut,
         boolean ratchetOnUpdate,
         MutatingPolicySpec.ReinvocationPolicy reinvocationPolicy,
-        String description) {
+        String description,
+        ParamLookup paramLookup) {
 
     /** The annotation that describes a policy for people: the CLI's SARIF rules show it. */
     public static final String DESCRIPTION_ANNOTATION = "harbormaster.dev/description";
@@ -46,10 +49,21 @@ public record CompiledPolicy(
         return optOut == OptOut.ALLOWED;
     }
 
-    /** The same policy reading other params: for policy tests that try a policy's settings. */
+    /** The same policy reading other params: for policy tests that try a policy's settings, and for each params object a paramRef finds. */
     public CompiledPolicy withParams(Object otherParams) {
         return new CompiledPolicy(name, kind, source, actions, failurePolicy, match, matchConditions, variables, validations,
-                auditAnnotations, mutations, otherParams, optOut, ratchetOnUpdate, reinvocationPolicy, description);
+                auditAnnotations, mutations, otherParams, optOut, ratchetOnUpdate, reinvocationPolicy, description, null);
+    }
+
+    /** The same policy under another name (one evaluation per params object: {@code policy[namespace/name]}). */
+    public CompiledPolicy named(String otherName) {
+        return new CompiledPolicy(otherName, kind, source, actions, failurePolicy, match, matchConditions, variables, validations,
+                auditAnnotations, mutations, params, optOut, ratchetOnUpdate, reinvocationPolicy, description, paramLookup);
+    }
+
+    CompiledPolicy withLookup(ParamLookup lookup) {
+        return new CompiledPolicy(name, kind, source, actions, failurePolicy, match, matchConditions, variables, validations,
+                auditAnnotations, mutations, params, optOut, ratchetOnUpdate, reinvocationPolicy, description, lookup);
     }
 
     /** The annotation (on the object, its pod template or its namespace) that opts out of a policy, with the reason as value. */

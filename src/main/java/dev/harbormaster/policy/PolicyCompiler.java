@@ -209,7 +209,7 @@ final class PolicyCompiler {
                 spec.failurePolicy() == null ? FailurePolicy.Fail : spec.failurePolicy(), common.match(),
                 common.conditions(), common.variables(), validations, auditAnnotations, List.of(), common.params(),
                 optOut(context, spec.allowOptOut()), Boolean.TRUE.equals(spec.ratchetOnUpdate()),
-                MutatingPolicySpec.ReinvocationPolicy.Never, context.description());
+                MutatingPolicySpec.ReinvocationPolicy.Never, context.description(), null);
     }
 
     private CompiledPolicy mutating(String name, MutatingPolicySpec spec, Context context) {
@@ -251,7 +251,7 @@ final class PolicyCompiler {
                 common.conditions(), common.variables(), List.of(), List.of(), mutations, common.params(),
                 optOut(context, spec.allowOptOut()), false,
                 spec.reinvocationPolicy() == null ? MutatingPolicySpec.ReinvocationPolicy.Never : spec.reinvocationPolicy(),
-                context.description());
+                context.description(), null);
     }
 
     private static CompiledPolicy.OptOut optOut(Context context, Boolean allowOptOut) {

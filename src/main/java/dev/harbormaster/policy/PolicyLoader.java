@@ -159,7 +159,7 @@ public final class PolicyLoader {
         // expression), so documents compile in parallel; names and errors are then taken in file order.
         Map<Expression, CelExpression> programs = new ConcurrentHashMap<>();
         List<Compiled> compiled = new ArrayList<>(others.parallelStream().map(document -> compile(document, programs)).toList());
-        compiled.addAll(translated.parallelStream().map(t -> compile(t.located(), t.document(), true, programs)).toList());
+        compiled.addAll(translated.parallelStream().map(t -> withLookup(compile(t.located(), t.document(), true, programs), t.lookup())).toList());
         Map<String, PolicySource> lastGood = new LinkedHashMap<>();
         for (Resource resource : sorted) {
             String key = resource.current().name();
@@ -324,6 +324,12 @@ public final class PolicyLoader {
         Compiled(Located located, PolicyDocument document, List<PolicyError> errors) {
             this(located, null, document, errors, List.of());
         }
+    }
+
+    /** A translated policy with how its binding's paramRef finds its params at each request. */
+    private static Compiled withLookup(Compiled compiled, ParamLookup lookup) {
+        return compiled.policy() == null || lookup == null ? compiled : new Compiled(compiled.located(), compiled.policy().withLookup(lookup),
+                compiled.document(), compiled.errors(), compiled.warnings());
     }
 
     private Compiled compile(Located located, Map<Expression, CelExpression> programs) {

@@ -148,7 +148,10 @@ class InTreeEquivalenceTest {
         }
         Map<String, Object> overrides = (Map<String, Object>) dev.harbormaster.cel.CelJson.read(PolicyTestRunner.STRICT.treeAsTokens(params));
         Function<CompiledPolicy, CompiledPolicy> apply = policy -> {
-            if (!(policy.params() instanceof Map<?, ?> object)) {
+            // The lowered binding's paramRef finds the exported PolicyParams object among the files.
+            Object given = policy.paramLookup() != null && policy.paramLookup().fromFiles().size() == 1
+                    ? policy.paramLookup().fromFiles().get(0) : policy.params();
+            if (!(given instanceof Map<?, ?> object)) {
                 return policy;
             }
             Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) object);

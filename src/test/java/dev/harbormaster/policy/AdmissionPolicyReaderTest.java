@@ -128,8 +128,8 @@ class AdmissionPolicyReaderTest {
         assertThat(policy.name()).isEqualTo("max-replicas");
         assertThat(policy.actions()).containsExactlyInAnyOrder(PolicySpec.Action.Deny, PolicySpec.Action.Audit);
         assertThat(policy.failurePolicy()).isEqualTo(PolicySpec.FailurePolicy.Fail);
-        // params is the whole params object, as in kube-apiserver.
-        assertThat(policy.params()).isEqualTo(Map.of("apiVersion", "v1", "kind", "ConfigMap",
+        // params is the whole params object, as in kube-apiserver, looked up at each request (here among the files).
+        assertThat(policy.paramLookup().fromFiles()).containsExactly(Map.of("apiVersion", "v1", "kind", "ConfigMap",
                 "metadata", Map.of("name", "replica-limits", "namespace", "policy-params"), "data", Map.of("maxReplicas", "5")));
         // The binding's resources narrow the policy's: statefulsets on CREATE only.
         Verdict statefulSet = ENGINE.evaluate(ManifestInput.of("CREATE", Map.of("apiVersion", "apps/v1", "kind", "StatefulSet",
@@ -147,8 +147,8 @@ class AdmissionPolicyReaderTest {
                         "metadata: {name: limits, namespace: shop, labels: {policy: replicas}}")
                 + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: limits, namespace: bank, labels: {policy: replicas}}\ndata: {maxReplicas: \"2\"}\n";
         PolicySet set = load(policy);
-        assertThat(set.validating()).extracting(CompiledPolicy::name)
-                .containsExactlyInAnyOrder("max-replicas[bank/limits]", "max-replicas[shop/limits]", "max-replicas[no params]");
+        // One policy: its params are found per request, in the request's namespace.
+        assertThat(set.validating()).extracting(CompiledPolicy::name).containsExactly("max-replicas");
         ClusterView prod = namespace("shop", Map.of("env", "prod"));
         assertThat(ENGINE.evaluate(deployment("CREATE", "shop", Map.of("replicas", 3L)), set, prod).allowed()).isTrue();
         Verdict bank = ENGINE.evaluate(deployment("CREATE", "bank", Map.of("replicas", 3L)), set, namespace("bank", Map.of("env", "prod")));
@@ -205,8 +205,6 @@ class AdmissionPolicyReaderTest {
         assertThat(loadError(REPLICAS.replace("object.spec.replicas <= variables.limit",
                 "authorizer.group('apps').resource('deployments').check('scale').allowed()")))
                 .contains("'authorizer' is not available");
-        assertThat(loadError(REPLICAS.replace("paramRef: {name: replica-limits", "paramRef: {name: missing")))
-                .contains("team-0.yaml").contains("spec.paramRef").contains("ConfigMap 'missing' in namespace policy-params is not among the files read");
         // Harbormaster's helpers are not in kube-apiserver: a VAP that uses one would fail there.
         assertThat(loadError(REPLICAS.replace("object.spec.replicas <= variables.limit", "workload.containers(object).size() < 3")))
                 .contains("spec.validations[0].expression");
@@ -237,6 +235,22 @@ class AdmissionPolicyReaderTest {
         // Every error is one line per problem, with no Java class name.
         assertThatThrownBy(() -> load(REPLICAS.replace("policyName: max-replicas", "policyName: other")))
                 .hasMessageNotContaining("Exception").hasMessageNotContaining("dev.harbormaster");
+    }
+
+    @Test
+    void paramsNeitherInTheFilesNorAskableInTheClusterCouldNotCheck() throws Exception {
+        PolicySet set = load(REPLICAS.replace("paramRef: {name: replica-limits", "paramRef: {name: missing")
+                .replace("namespaceSelector: {matchLabels: {env: prod}}", "namespaceSelector: {}"));
+        assertThat(set.warnings()).anyMatch(w -> w.contains("team-0.yaml") && w.contains("spec.paramRef")
+                && w.contains("ConfigMap 'missing' in namespace policy-params is not among the files read: it is looked up in the cluster"));
+        Verdict verdict = ENGINE.evaluate(deployment("CREATE", "shop", Map.of("replicas", 9L)), set, ClusterView.OFFLINE);
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(verdict.results()).singleElement().satisfies(result -> {
+            assertThat(result.policy()).isEqualTo("max-replicas");
+            assertThat(result.outcome()).isEqualTo(dev.harbormaster.engine.PolicyResult.Outcome.UNCHECKED);
+            assertThat(result.message()).isEqualTo("could not check: its params (ConfigMap 'missing' in namespace policy-params) are not"
+                    + " among the files read, and the cluster cannot be asked: no cluster connection (offline)");
+        });
     }
 
     @Test
