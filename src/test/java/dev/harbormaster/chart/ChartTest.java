@@ -374,6 +374,20 @@ class ChartTest {
     }
 
     @Test
+    void paramsResourcesAreReadSoThatABindingsParamRefIsResolvedInTheCluster(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+        Path values = work.resolve("values.yaml");
+        Files.writeString(values, """
+                policies:
+                  paramsResources:
+                  - {apiGroups: [""], resources: [configmaps]}
+                  - {apiGroups: [example.com], resources: [limits]}
+                """);
+        List<String> expected = new ArrayList<>(READ_RULES);
+        expected.addAll(List.of("/configmaps get,list,watch", "example.com/limits get,list,watch"));
+        assertThat(clusterRoleRules(render(Map.of(), values))).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
     void backgroundAuditAddsWorkloadReadsReportWritesAndTheReportCrds() {
         RenderedChart chart = render(Map.of("audit.enabled", "true"));
 
