@@ -27,6 +27,8 @@ public final class Budget {
     private final EvaluationLimits limits;
     private final long deadline;
     private long spent;
+    /** The most one expression has cost so far. */
+    private long peakExpression;
 
     private Budget(EvaluationLimits limits, long startNanos) {
         this.limits = limits;
@@ -47,6 +49,16 @@ public final class Budget {
             return "deadline exceeded: the request's policies took more than " + limits.deadline().toMillis() + " ms (harbormaster.cel.request-deadline)";
         }
         return null;
+    }
+
+    /** What the request's expressions have cost so far, all together. */
+    public long spent() {
+        return spent;
+    }
+
+    /** What the costliest expression evaluated so far cost. */
+    public long peakExpression() {
+        return peakExpression;
     }
 
     /** A meter for one expression's evaluation, charging this budget. */
@@ -75,6 +87,9 @@ public final class Budget {
             nodes++;
             expressionSpent += cost;
             spent += cost;
+            if (expressionSpent > peakExpression) {
+                peakExpression = expressionSpent;
+            }
             if (expressionSpent > limits.expressionCost()) {
                 stop("cost limit exceeded: the expression took more than " + limits.expressionCost() + " (harbormaster.cel.cost-limit)");
             }

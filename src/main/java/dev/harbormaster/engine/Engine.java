@@ -93,6 +93,40 @@ public class Engine {
         return ActionPolicy.verdict(evaluation.results, evaluation.notices, evaluation.auditAnnotations, null, null);
     }
 
+    /** What one policy's evaluation of a request cost, in the budget's units: all of it, and its costliest expression. */
+    public record Cost(long total, long peakExpression) {
+    }
+
+    /**
+     * What each policy costs on a request, each measured alone with a budget of its own, as
+     * kube-apiserver gives every policy binding's evaluation its own budget (and every expression a
+     * limit): a mutating policy's mutations, a validating policy's validations of the object as sent.
+     * Measured without limits, so that a cost over one is seen whole.
+     */
+    public Map<String, Cost> costs(AdmissionInput input, PolicySet policies, ClusterView cluster) {
+        EvaluationLimits unbounded = new EvaluationLimits(Long.MAX_VALUE, Long.MAX_VALUE, java.time.Duration.ofMinutes(1));
+        Map<String, Cost> costs = new java.util.TreeMap<>();
+        for (CompiledPolicy policy : policies.mutating()) {
+            Budget budget = Budget.start(unbounded);
+            Evaluation evaluation = new Evaluation(input, policies, cluster, budget, false);
+            if (input.object() != null) {
+                new Mutator(evaluation, EnumSet.of(Action.Deny)).run(ParamsResolution.resolve(policy, EnumSet.of(Action.Deny), evaluation));
+            }
+            costs.put(policy.name(), new Cost(budget.spent(), budget.peakExpression()));
+        }
+        for (CompiledPolicy policy : policies.validating()) {
+            Budget budget = Budget.start(unbounded);
+            Evaluation evaluation = new Evaluation(input, policies, cluster, budget, true);
+            if (Matcher.selects(policy.match(), input, evaluation.namespaceObject)) {
+                for (CompiledPolicy withParams : ParamsResolution.resolve(policy, policy.actions(), evaluation)) {
+                    Validator.validate(withParams, policy.actions(), evaluation);
+                }
+            }
+            costs.put(policy.name(), new Cost(budget.spent(), budget.peakExpression()));
+        }
+        return costs;
+    }
+
     /**
      * Runs the mutating policies: the verdict of {@code /mutate}, with one JSONPatch from the object
      * sent to the final one. A mutation that fails denies under failurePolicy Fail.

@@ -59,6 +59,8 @@ class InTreeEquivalenceTest {
                 .collect(Collectors.toSet());
 
         int compared = 0;
+        Measured peakExpression = new Measured(0, "none");
+        Measured peakPolicy = new Measured(0, "none");
         List<String> differences = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (PolicySource source : sources) {
@@ -90,6 +92,16 @@ class InTreeEquivalenceTest {
                         installed = union(installed, PolicyTestRunner.withParams(webhookSelected, testCase.params()));
                     }
                     Admission after = engine.admit(input, installed, cluster);
+                    // kube-apiserver's runtime limits, on each lowered policy's evaluation of the case.
+                    for (Map.Entry<String, Engine.Cost> cost : engine.costs(input, withParams(loweredSelected, testCase.params()), cluster).entrySet()) {
+                        String where = document.name() + " / " + testCase.name() + " / " + cost.getKey();
+                        if (cost.getValue().peakExpression() > peakExpression.cost()) {
+                            peakExpression = new Measured(cost.getValue().peakExpression(), where);
+                        }
+                        if (cost.getValue().total() > peakPolicy.cost()) {
+                            peakPolicy = new Measured(cost.getValue().total(), where);
+                        }
+                    }
                     Map<String, Object> expected = answer(before);
                     Map<String, Object> actual = answer(after);
                     if (!expected.equals(actual)) {
@@ -104,6 +116,25 @@ class InTreeEquivalenceTest {
         // Only the tests of policies that did not lower are left out, and those are reported by export with a reason.
         assertThat(skipped).allSatisfy(test -> assertThat(test).contains("not lowered"));
         System.out.println(pack + ": " + compared + " cases compared; left to the webhook: " + skipped);
+        System.out.println(pack + ": costliest lowered expression " + peakExpression + "; costliest lowered policy evaluation " + peakPolicy);
+        // Harbormaster's meter approximates cel-go's cost units (see docs/in-tree.md), so the lowered
+        // policies must stay a factor MARGIN below what kube-apiserver allows.
+        assertThat(peakExpression.cost()).as("costliest expression, %s", peakExpression).isLessThanOrEqualTo(PER_CALL_LIMIT / MARGIN);
+        assertThat(peakPolicy.cost()).as("costliest policy evaluation, %s", peakPolicy).isLessThanOrEqualTo(RUNTIME_COST_BUDGET / MARGIN);
+    }
+
+    /** kube-apiserver's runtime cost limit of one expression (k8s.io/apiserver/pkg/apis/cel PerCallLimit). */
+    private static final long PER_CALL_LIMIT = 1_000_000;
+    /** kube-apiserver's runtime cost budget of one binding's evaluation (RuntimeCELCostBudget). */
+    private static final long RUNTIME_COST_BUDGET = 10_000_000;
+    /** How far below kube-apiserver's limits the lowered policies must stay, as the cost units are not cel-go's. */
+    private static final long MARGIN = 10;
+
+    private record Measured(long cost, String where) {
+        @Override
+        public String toString() {
+            return cost + " (" + where + ")";
+        }
     }
 
     private static PolicySet union(PolicySet a, PolicySet b) {
