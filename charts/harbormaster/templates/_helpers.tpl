@@ -85,3 +85,24 @@ matchConditions:
 {{- end }}
 {{- .Files.Get "in-tree/report.yaml" }}
 {{- end }}
+
+{{- /*
+The policies kube-apiserver runs in-tree, comma-separated, for harbormaster.admission.in-tree-policies:
+the lowered validating ones (and mutating ones with inTreeMutating), but any that policies.extra replaces.
+*/}}
+{{- define "harbormaster.inTreePolicies" -}}
+{{- $replaced := list }}
+{{- range $file, $content := .Values.policies.extra }}
+{{- range (splitList "\n---" (printf "\n%s" $content)) }}
+{{- $doc := fromYaml . }}
+{{- if and $doc $doc.metadata }}{{- $replaced = append $replaced $doc.metadata.name }}{{- end }}
+{{- end }}
+{{- end }}
+{{- $names := list }}
+{{- range (include "harbormaster.inTreeReport" . | fromYaml).lowered }}
+{{- if and (or (eq .kind "ValidatingPolicy") $.Values.policies.inTreeMutating) (not (has .policy $replaced)) }}
+{{- $names = append $names .policy }}
+{{- end }}
+{{- end }}
+{{- join "," $names }}
+{{- end }}

@@ -29,14 +29,17 @@ public class AdmissionResource {
     private final ClusterView cluster;
     private final DecisionRecorder recorder;
     private final long maxRequestBytes;
+    private final InTreePolicies inTree;
 
     @jakarta.inject.Inject
     public AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder,
-                             HarbormasterConfig config) {
-        this(engine, policies, cluster, recorder, config.admission().maxRequestBytes());
+                             HarbormasterConfig config, InTreePolicies inTree) {
+        this(engine, policies, cluster, recorder, config.admission().maxRequestBytes(), inTree);
     }
 
-    AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder, long maxRequestBytes) {
+    AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder, long maxRequestBytes,
+                      InTreePolicies inTree) {
+        this.inTree = inTree;
         this.engine = engine;
         this.policies = policies;
         this.cluster = cluster;
@@ -86,7 +89,7 @@ public class AdmissionResource {
             throw BadAdmissionRequest.tooLarge(body.length, maxRequestBytes);
         }
         AdmissionInput input = AdmissionReviewCodec.decode(body);
-        PolicySet set = policies.current();
+        PolicySet set = inTree.forWebhook(policies.current());
         Verdict verdict = evaluation.apply(input, set, cluster);
         byte[] answer = AdmissionReviewCodec.encode(input.uid(), verdict);
         recorder.decided(door, input, verdict, set, System.nanoTime() - start);

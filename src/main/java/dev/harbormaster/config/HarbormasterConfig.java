@@ -63,6 +63,12 @@ public interface HarbormasterConfig {
         /** Larger AdmissionReviews get a 400 (kube-apiserver sends objects of at most 3 MiB). */
         @WithDefault("3145728")
         long maxRequestBytes();
+
+        /**
+         * Policies that kube-apiserver runs in-tree (lowered by {@code harbormaster export vap}): the
+         * webhook does not evaluate them; background audit and the CLI still do. None by default.
+         */
+        java.util.Optional<java.util.Set<String>> inTreePolicies();
     }
 
     interface Cluster {

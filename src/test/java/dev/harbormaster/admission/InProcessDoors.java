@@ -17,6 +17,11 @@ public final class InProcessDoors {
     private final AdmissionResource resource;
 
     public InProcessDoors() {
+        this(java.util.Set.of());
+    }
+
+    /** @param inTreePolicies the policies kube-apiserver runs, which the doors leave to it */
+    public InProcessDoors(java.util.Set<String> inTreePolicies) {
         try {
             PolicySet pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "the bundled default pack");
             PolicyStore store = new PolicyStore(Optional.empty(), metrics) {
@@ -26,7 +31,7 @@ public final class InProcessDoors {
                 }
             };
             resource = new AdmissionResource(new Engine(Engine.Mode.ENFORCE), store, ClusterView.OFFLINE,
-                    new DecisionRecorder(metrics, Engine.Mode.ENFORCE), 3 * 1024 * 1024);
+                    new DecisionRecorder(metrics, Engine.Mode.ENFORCE), 3 * 1024 * 1024, new InTreePolicies(inTreePolicies));
         } catch (Exception e) {
             throw new IllegalStateException("the default pack does not load", e);
         }

@@ -68,5 +68,36 @@ class InTreeChartTest {
         assertThatThrownBy(() -> render(Map.of("policies.inTreeMutating", "true"))).hasMessageContaining("needs policies.inTree");
         assertThatThrownBy(() -> render(Map.of("policies.inTree", "true", "policies.defaultPack", "false")))
                 .hasMessageContaining("needs policies.defaultPack");
+        assertThatThrownBy(() -> render(Map.of("policies.webhookSkipsInTree", "true"))).hasMessageContaining("needs policies.inTree");
+    }
+
+    @Test
+    void webhookSkipsInTreeTellsTheServerWhichPoliciesKubeApiserverRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path work)
+            throws Exception {
+        String env = "HARBORMASTER_ADMISSION_IN_TREE_POLICIES";
+        assertThat(render(Map.of("policies.inTree", "true")).env(env)).as("off unless asked").isNull();
+        assertThat(render(Map.of("policies.inTree", "true", "policies.webhookSkipsInTree", "true")).env(env))
+                .isEqualTo("disallow-latest-tag,image-pull-policy,probe-sanity,require-probes,require-requests,termination-budget");
+        assertThat(render(Map.of("policies.inTree", "true", "policies.inTreeMutating", "true", "policies.webhookSkipsInTree", "true")).env(env))
+                .isEqualTo("disallow-latest-tag,image-pull-policy,probe-sanity,raise-termination-grace,require-probes,require-requests,"
+                        + "termination-budget");
+        // A pack policy that policies.extra replaces is still the webhook's: the in-tree copy is the pack's.
+        java.nio.file.Path values = work.resolve("values.yaml");
+        java.nio.file.Files.writeString(values, """
+                policies:
+                  inTree: true
+                  webhookSkipsInTree: true
+                  extra:
+                    mine.yaml: |
+                      apiVersion: harbormaster.dev/v1alpha1
+                      kind: ValidatingPolicy
+                      metadata: {name: other}
+                      ---
+                      apiVersion: harbormaster.dev/v1alpha1
+                      kind: ValidatingPolicy
+                      metadata: {name: probe-sanity}
+                """);
+        assertThat(render(Map.of(), values).env(env))
+                .isEqualTo("disallow-latest-tag,image-pull-policy,require-probes,require-requests,termination-budget");
     }
 }
