@@ -28,11 +28,12 @@ import java.util.TreeSet;
  * policy documents of Harbormaster's shape that the one {@link PolicyCompiler} compiles (in
  * Kubernetes' CEL environment, without Harbormaster's helpers) and the one engine runs.
  *
- * <p>Each binding becomes one policy (one per params object when its paramRef selects several),
- * as kube-apiserver evaluates each binding: its {@code matchResources} narrows the policy's
- * {@code matchConstraints}, its {@code validationActions} say what a failure does, its
- * {@code paramRef} is resolved here from the params objects among the files read. A policy without
- * a binding does nothing, as in the cluster. What cannot be honoured offline is refused with why.
+ * <p>Each binding becomes one policy, as kube-apiserver evaluates each binding: its
+ * {@code matchResources} narrows the policy's {@code matchConstraints}, its {@code validationActions}
+ * say what a failure does, its {@code paramRef} becomes a {@link ParamLookup} that the engine
+ * resolves at each request (in the cluster, else among the params objects of the files read, which
+ * are kept with it). A policy without a binding does nothing, as in the cluster. What cannot be
+ * honoured is refused with why.
  */
 final class AdmissionPolicyReader {
 
