@@ -254,6 +254,55 @@ class AdmissionPolicyReaderTest {
     }
 
     @Test
+    void eachParamsObjectASelectorFindsIsOneEvaluationNamedAfterIt() throws Exception {
+        String policy = REPLICAS.replace("paramRef: {name: replica-limits, namespace: policy-params, parameterNotFoundAction: Deny}",
+                        "paramRef: {selector: {matchLabels: {policy: replicas}}, namespace: policy-params}")
+                .replace("metadata: {name: replica-limits, namespace: policy-params}",
+                        "metadata: {name: strict, namespace: policy-params, labels: {policy: replicas}}")
+                + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: lax, namespace: policy-params, labels: {policy: replicas}}\n"
+                + "data: {maxReplicas: \"8\"}\n";
+        Verdict verdict = ENGINE.evaluate(deployment("CREATE", "shop", Map.of("replicas", 6L)), load(policy), namespace("shop", Map.of("env", "prod")));
+        assertThat(verdict.results()).extracting(dev.harbormaster.engine.PolicyResult::policy)
+                .contains("max-replicas[policy-params/strict]", "max-replicas[policy-params/lax]");
+        assertThat(verdict.denial().message()).contains("replicas 6 is over 5").doesNotContain("over 8");
+    }
+
+    @Test
+    void aMutatingBindingThatFindsNoParamsDeniesUnderDeny() throws Exception {
+        String map = """
+                apiVersion: admissionregistration.k8s.io/v1beta1
+                kind: MutatingAdmissionPolicy
+                metadata: {name: default-replicas}
+                spec:
+                  paramKind: {apiVersion: v1, kind: ConfigMap}
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+                  mutations:
+                  - patchType: JSONPatch
+                    jsonPatch: {expression: "[JSONPatch{op: 'add', path: '/spec/replicas', value: int(params.data.replicas)}]"}
+                ---
+                apiVersion: admissionregistration.k8s.io/v1beta1
+                kind: MutatingAdmissionPolicyBinding
+                metadata: {name: default-replicas}
+                spec:
+                  policyName: default-replicas
+                  paramRef: {selector: {matchLabels: {defaults: replicas}}, parameterNotFoundAction: Deny}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: defaults, namespace: shop, labels: {defaults: replicas}}
+                data: {replicas: "2"}
+                """;
+        PolicySet set = load(map);
+        assertThat(ENGINE.mutate(deployment("CREATE", "shop", Map.of()), set, ClusterView.OFFLINE).mutatedObject())
+                .extracting("spec").isEqualTo(Map.of("replicas", 2L));
+        Verdict elsewhere = ENGINE.mutate(deployment("CREATE", "bank", Map.of()), set, ClusterView.OFFLINE);
+        assertThat(elsewhere.allowed()).isFalse();
+        assertThat(elsewhere.denial().message()).contains("no params found for policy binding with `Deny` parameterNotFoundAction");
+    }
+
+    @Test
     void aPolicyWithoutABindingDoesNothingAndSaysSo() throws Exception {
         PolicySet set = load(REPLICAS.substring(0, REPLICAS.indexOf("---")));
         assertThat(set.validating()).isEmpty();
