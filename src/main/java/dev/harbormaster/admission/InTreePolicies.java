@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
  * The one place that says which policies the webhook leaves to kube-apiserver: those installed
  * in-tree as ValidatingAdmissionPolicy / MutatingAdmissionPolicy
  * ({@code harbormaster.admission.in-tree-policies}, which the chart sets with
- * {@code policies.inTreeOnly}). A request that still reaches the webhook for another policy (a
+ * {@code policies.webhookSkipsInTree}). A request that still reaches the webhook for another policy (a
  * Deployment, for require-pdb) is then not judged twice. Only the webhook's doors skip them:
  * background audit and the CLI evaluate every policy, so reports stay whole.
  */
