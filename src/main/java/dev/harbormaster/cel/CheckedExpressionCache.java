@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
@@ -31,7 +30,7 @@ import java.util.stream.Stream;
  * Writes go to a temporary file renamed into place, so concurrent runs never see half an entry; an
  * entry whose checksum does not match (a torn disk write, an edit) is ignored and written again.
  */
-public final class CheckedExpressionCache {
+public final class CheckedExpressionCache implements CheckedExpressions {
 
     private static final byte[] MAGIC = "hm-checked-1\n".getBytes(StandardCharsets.US_ASCII);
     private static final int DIGEST_BYTES = 32;
@@ -69,7 +68,8 @@ public final class CheckedExpressionCache {
     }
 
     /** The checked AST stored for the expression, or empty (none, unreadable, or corrupt). */
-    Optional<CelAbstractSyntaxTree> get(String expression, CelType resultType) {
+    @Override
+    public Optional<CelAbstractSyntaxTree> get(String expression, CelType resultType) {
         Path entry = entry(expression, resultType);
         try {
             byte[] bytes = Files.readAllBytes(entry);
@@ -89,7 +89,8 @@ public final class CheckedExpressionCache {
     }
 
     /** Stores a checked AST; a cache that cannot be written (read-only home, full disk) only costs the next run time. */
-    void put(String expression, CelType resultType, CelAbstractSyntaxTree ast) {
+    @Override
+    public void put(String expression, CelType resultType, CelAbstractSyntaxTree ast) {
         Path entry = entry(expression, resultType);
         Path temporary = null;
         try {
@@ -121,43 +122,90 @@ public final class CheckedExpressionCache {
     }
 
     private Path entry(String expression, CelType resultType) {
+        return directory.resolve(key(environmentVersion, expression, resultType) + ".checked");
+    }
+
+    /** The name of an entry: a hash of all a checked AST depends on; shared with {@link BundledChecks}. */
+    static String key(String environmentVersion, String expression, CelType resultType) {
         String key = environmentVersion + '\0' + resultType.name() + '\0' + expression;
-        return directory.resolve(HexFormat.of().formatHex(sha256(key.getBytes(StandardCharsets.UTF_8))) + ".checked");
+        return HexFormat.of().formatHex(sha256(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
-     * What a checked AST depends on besides its text: our CEL libraries (the classes of this package,
-     * by their content) and cel-java (the jar it comes from). Empty when they cannot be read, which
-     * turns the cache off rather than risk reading entries of another build.
+     * What a checked AST depends on besides its text: our CEL libraries (the classes of this package)
+     * and cel-java (the jars of its bundle, checker, runtime and AST protos), each class file by name,
+     * CRC-32 and size. The same whether the classes sit in a folder (tests, the build) or in a jar
+     * (the packaged application), so the {@link BundledChecks} the build makes match the jar they
+     * ship in. Empty when the classes cannot be read, which turns the caches off rather than risk
+     * reading entries of another build. Computed once: a process' classes do not change.
      */
     public static Optional<String> environmentVersion() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            Path ours = Path.of(CheckedExpressionCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            String packageDirectory = CheckedExpressionCache.class.getPackageName().replace('.', '/') + "/";
-            if (Files.isDirectory(ours)) {
-                try (Stream<Path> files = Files.walk(ours.resolve(packageDirectory))) {
-                    for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                        digest.update(ours.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
-                        digest.update(Files.readAllBytes(file));
+        return EnvironmentVersion.VALUE;
+    }
+
+    /**
+     * Holds the version. A native executable has no class files to read: its image is built with
+     * this class initialised in the builder (application.properties, --initialize-at-build-time),
+     * which digests the very class files compiled into the image. That is a fact of the build, not
+     * of run-time configuration; on the JVM the same code runs at the first use.
+     */
+    static final class EnvironmentVersion {
+        static final Optional<String> VALUE = compute();
+
+        private EnvironmentVersion() {
+        }
+
+        private static Optional<String> compute() {
+            try {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                digestClasses(digest, CheckedExpressionCache.class, CheckedExpressionCache.class.getPackageName().replace('.', '/') + "/");
+                java.util.Set<Path> celJava = new java.util.LinkedHashSet<>();
+                for (Class<?> marker : List.of(dev.cel.bundle.Cel.class, dev.cel.checker.CelChecker.class,
+                        dev.cel.runtime.CelRuntime.class, CelProtoAbstractSyntaxTree.class)) {
+                    celJava.add(location(marker));
+                }
+                for (Path jar : celJava) {
+                    digestClasses(digest, jar, "");
+                }
+                return Optional.of(HexFormat.of().formatHex(digest.digest()));
+            } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        private static Path location(Class<?> type) throws URISyntaxException {
+            var source = type.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                throw new IllegalStateException("no class files for " + type.getName());
+            }
+            return Path.of(source.getLocation().toURI());
+        }
+
+        private static void digestClasses(MessageDigest digest, Class<?> type, String prefix) throws IOException, URISyntaxException {
+            digestClasses(digest, location(type), prefix);
+        }
+
+        /** One line per class file under {@code prefix}, in name order: "name:crc:size". */
+        private static void digestClasses(MessageDigest digest, Path location, String prefix) throws IOException {
+            java.util.SortedMap<String, String> lines = new java.util.TreeMap<>();
+            if (Files.isDirectory(location)) {
+                Path root = location.resolve(prefix.isEmpty() ? "." : prefix).normalize();
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path file : files.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".class")).toList()) {
+                        byte[] bytes = Files.readAllBytes(file);
+                        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                        crc.update(bytes);
+                        lines.put(location.relativize(file).toString().replace(java.io.File.separatorChar, '/'), crc.getValue() + ":" + bytes.length);
                     }
                 }
             } else {
-                // The jar's directory already holds each entry's CRC and size: no need to read the classes.
-                try (JarFile jar = new JarFile(ours.toFile())) {
-                    List<JarEntry> entries = jar.stream().filter(e -> e.getName().startsWith(packageDirectory))
-                            .sorted(java.util.Comparator.comparing(JarEntry::getName)).toList();
-                    for (JarEntry entry : entries) {
-                        digest.update((entry.getName() + ':' + entry.getCrc() + ':' + entry.getSize() + '\n').getBytes(StandardCharsets.UTF_8));
-                    }
+                // The jar's directory already holds each entry's CRC and size: no class is read.
+                try (JarFile jar = new JarFile(location.toFile())) {
+                    jar.stream().filter(e -> !e.isDirectory() && e.getName().startsWith(prefix) && e.getName().endsWith(".class"))
+                            .forEach(e -> lines.put(e.getName(), e.getCrc() + ":" + e.getSize()));
                 }
             }
-            var celJava = dev.cel.bundle.Cel.class.getProtectionDomain().getCodeSource();
-            digest.update(String.valueOf(celJava == null ? null : Path.of(celJava.getLocation().toURI()).getFileName())
-                    .getBytes(StandardCharsets.UTF_8));
-            return Optional.of(HexFormat.of().formatHex(digest.digest()));
-        } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
-            return Optional.empty();
+            lines.forEach((name, crcAndSize) -> digest.update((name + ':' + crcAndSize + '\n').getBytes(StandardCharsets.UTF_8)));
         }
     }
 

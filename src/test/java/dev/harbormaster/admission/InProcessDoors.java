@@ -17,19 +17,27 @@ public final class InProcessDoors {
     private final AdmissionResource resource;
 
     public InProcessDoors() {
+        this(defaultPack());
+    }
+
+    private static PolicySet defaultPack() {
         try {
-            PolicySet pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "the bundled default pack");
-            PolicyStore store = new PolicyStore(Optional.empty(), metrics) {
-                @Override
-                public PolicySet current() {
-                    return pack;
-                }
-            };
-            resource = new AdmissionResource(new Engine(Engine.Mode.ENFORCE), store, ClusterView.OFFLINE,
-                    new DecisionRecorder(metrics, Engine.Mode.ENFORCE), 3 * 1024 * 1024);
+            return new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "the bundled default pack");
         } catch (Exception e) {
             throw new IllegalStateException("the default pack does not load", e);
         }
+    }
+
+    /** The doors serving the set given. */
+    public InProcessDoors(PolicySet pack) {
+        PolicyStore store = new PolicyStore(Optional.empty(), metrics) {
+            @Override
+            public PolicySet current() {
+                return pack;
+            }
+        };
+        resource = new AdmissionResource(new Engine(Engine.Mode.ENFORCE), store, ClusterView.OFFLINE,
+                new DecisionRecorder(metrics, Engine.Mode.ENFORCE), 3 * 1024 * 1024);
     }
 
     /** The answer of {@code door} ("validate" or "mutate") to {@code body}. */
