@@ -25,6 +25,13 @@ class AdmissionResourceIT extends AdmissionResourceTest {
         return PackagedServer.managementBase();
     }
 
+    /** Without a policy directory the packaged application serves the pack from the expressions its build type-checked. */
+    @Test
+    void theBundledPackLoadsFromTheBuildsCheckedExpressions() throws Exception {
+        assertThat(PackagedServer.firstLoadMessage()).startsWith("loaded ").contains("from the bundled default pack")
+                .contains("expressions type-checked at build time");
+    }
+
     /**
      * The packaged application logs JSON (its production profile): the decision line is its own JSON
      * object, fields at the top level, not the message string of another one. Quarkus writes the
