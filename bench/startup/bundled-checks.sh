@@ -10,7 +10,8 @@
 # from /q/health/ready (curl every 10 ms), Quarkus' "started in", the first load's own time (its log
 # line), RSS 5 s after ready, then 2,000 requests (each captured AdmissionReview 50 times to
 # /validate and 50 to /mutate, h2load, one connection) and RSS after them.
-# Then one profiling start of each with -Xlog:class+load: classes loaded by the time it is ready.
+# Then one profiling start of each with -Xlog:class+load: classes loaded by the time it is ready, by
+# package, and each thread's CPU time (utime + stime from /proc) at that moment.
 # Raw output in bench/results/<date>/bundled-checks/.
 source "$(dirname "$0")/../lib.sh"
 OUT=$RESULTS/bundled-checks
@@ -67,9 +68,17 @@ for variant in compiled checked; do
   [[ $variant == checked ]] && app=$CHECKED || app=$COMPILED
   APP_DIR=$app start_server "profile-$variant" "$JAVA" -Xlog:class+load:file="$OUT/profile-$variant.classes.txt"
   wait_ready "$MGMT_PORT" 120 > "$OUT/profile-$variant.ready_ms"
+  threads=$(for t in /proc/"$SERVER_PID"/task/*; do
+      # comm may hold spaces: the fields after its closing parenthesis are counted from there
+      awk -v tick="$(getconf CLK_TCK)" '{ line = $0; name = substr(line, index(line, "(") + 1); name = substr(name, 1, index(name, ")") - 1);
+        rest = substr(line, index(line, ")") + 2); split(rest, f, " "); printf "%8d ms  %s\n", (f[12] + f[13]) * 1000 / tick, name }' "$t/stat"
+    done | sort -rn)
   stop_server "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
   {
     echo "ready after $(cat "$OUT/profile-$variant.ready_ms") ms (with the class-load log on)"
+    echo "CPU time by thread at ready (the 12 busiest; JIT compiler and GC threads included):"
+    echo "$threads" | head -12
+    echo "all threads: $(echo "$threads" | awk '{ s += $1 } END { print s }') ms"
     echo "classes loaded: $(grep -c ' source: ' "$OUT/profile-$variant.classes.txt")"
     grep -o '\] [a-zA-Z0-9_.$]* source' "$OUT/profile-$variant.classes.txt" | awk '{print $2}' \
       | awk -F. '{ if (NF > 3) print $1"."$2"."$3; else print $1"."$2 }' | sort | uniq -c | sort -rn | head -25

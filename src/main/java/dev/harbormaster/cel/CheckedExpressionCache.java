@@ -157,18 +157,18 @@ public final class CheckedExpressionCache implements CheckedExpressions {
 
         private static Optional<String> compute() {
             try {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                digestClasses(digest, CheckedExpressionCache.class, CheckedExpressionCache.class.getPackageName().replace('.', '/') + "/");
+                StringBuilder parts = new StringBuilder(classesDigest(location(CheckedExpressionCache.class),
+                        CheckedExpressionCache.class.getPackageName().replace('.', '/') + "/"));
                 java.util.Set<Path> celJava = new java.util.LinkedHashSet<>();
                 for (Class<?> marker : List.of(dev.cel.bundle.Cel.class, dev.cel.checker.CelChecker.class,
                         dev.cel.runtime.CelRuntime.class, CelProtoAbstractSyntaxTree.class)) {
                     celJava.add(location(marker));
                 }
                 for (Path jar : celJava) {
-                    digestClasses(digest, jar, "");
+                    parts.append(' ').append(classesDigest(jar, ""));
                 }
-                return Optional.of(HexFormat.of().formatHex(digest.digest()));
-            } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
+                return Optional.of(HexFormat.of().formatHex(sha256(parts.toString().getBytes(StandardCharsets.UTF_8))));
+            } catch (IOException | URISyntaxException | RuntimeException e) {
                 return Optional.empty();
             }
         }
@@ -181,12 +181,8 @@ public final class CheckedExpressionCache implements CheckedExpressions {
             return Path.of(source.getLocation().toURI());
         }
 
-        private static void digestClasses(MessageDigest digest, Class<?> type, String prefix) throws IOException, URISyntaxException {
-            digestClasses(digest, location(type), prefix);
-        }
-
-        /** One line per class file under {@code prefix}, in name order: "name:crc:size". */
-        private static void digestClasses(MessageDigest digest, Path location, String prefix) throws IOException {
+        /** SHA-256 of one line per class file under {@code prefix} of a folder or jar, in name order: "name:crc:size". */
+        static String classesDigest(Path location, String prefix) throws IOException {
             java.util.SortedMap<String, String> lines = new java.util.TreeMap<>();
             if (Files.isDirectory(location)) {
                 Path root = location.resolve(prefix.isEmpty() ? "." : prefix).normalize();
@@ -205,7 +201,9 @@ public final class CheckedExpressionCache implements CheckedExpressions {
                             .forEach(e -> lines.put(e.getName(), e.getCrc() + ":" + e.getSize()));
                 }
             }
-            lines.forEach((name, crcAndSize) -> digest.update((name + ':' + crcAndSize + '\n').getBytes(StandardCharsets.UTF_8)));
+            StringBuilder all = new StringBuilder();
+            lines.forEach((name, crcAndSize) -> all.append(name).append(':').append(crcAndSize).append('\n'));
+            return HexFormat.of().formatHex(sha256(all.toString().getBytes(StandardCharsets.UTF_8)));
         }
     }
 

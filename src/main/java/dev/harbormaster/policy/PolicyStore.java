@@ -134,7 +134,8 @@ public class PolicyStore {
                 fingerprint = fingerprint();
                 inForce(load());
                 LOG.infof("loaded %d policies from %s in %d ms%s", current.get().size(), current.get().origin(),
-                        (System.nanoTime() - started) / 1_000_000, bundledChecks.map(outcome -> " (" + outcome.description() + ")").orElse(""));
+                        (System.nanoTime() - started) / 1_000_000, bundledChecks.map(outcome -> " (" + outcome.description()
+                                + outcome.checks().map(checks -> ", " + checks.hits() + " used").orElse("") + ")").orElse(""));
                 current.get().warnings().forEach(warning -> LOG.warnf("policy load warning: %s", warning));
             } catch (PolicyLoadException | IOException e) {
                 throw new IllegalStateException("cannot start: " + e.getMessage(), e);
