@@ -153,8 +153,8 @@ class CheckedExpressionCacheTest {
             out.write(new byte[] {1, 2, 3});
             out.closeEntry();
         }
-        String fromFolder = CheckedExpressionCache.EnvironmentVersion.classesDigest(classes, prefix);
-        assertThat(CheckedExpressionCache.EnvironmentVersion.classesDigest(jar, prefix)).isEqualTo(fromFolder);
+        String fromFolder = CelClassesVersion.classesDigest(classes, prefix);
+        assertThat(CelClassesVersion.classesDigest(jar, prefix)).isEqualTo(fromFolder);
 
         Path changed = dir.resolve("changed");
         Files.createDirectories(changed.resolve(prefix));
@@ -163,11 +163,11 @@ class CheckedExpressionCacheTest {
                 Files.copy(file, changed.resolve(prefix).resolve(file.getFileName()));
             }
         }
-        assertThat(CheckedExpressionCache.EnvironmentVersion.classesDigest(changed, prefix)).isEqualTo(fromFolder);
+        assertThat(CelClassesVersion.classesDigest(changed, prefix)).isEqualTo(fromFolder);
         Path one = changed.resolve(prefix).resolve("CelEnvironment.class");
         byte[] bytes = Files.readAllBytes(one);
         bytes[bytes.length - 1] ^= 1;
         Files.write(one, bytes);
-        assertThat(CheckedExpressionCache.EnvironmentVersion.classesDigest(changed, prefix)).isNotEqualTo(fromFolder);
+        assertThat(CelClassesVersion.classesDigest(changed, prefix)).isNotEqualTo(fromFolder);
     }
 }
