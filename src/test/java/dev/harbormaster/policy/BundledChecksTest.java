@@ -146,4 +146,30 @@ class BundledChecksTest {
         assertThat(fromDirectory.current().size()).isEqualTo(bundled.current().size());
         assertThat(fromDirectory.bundledChecksOutcome()).isEmpty();
     }
+
+    /** The build step compiles the pack it finds on the class path; one that does not load fails the build, with the loader's error. */
+    @Test
+    void theBuildStepWritesThePacksChecksAndFailsOnABrokenPack() throws Exception {
+        Path good = Files.createDirectories(dir.resolve("good/policies"));
+        Files.writeString(good.resolve("one.yaml"), TestPolicies.validating("one", "object.metadata.name != 'x'"));
+        Path broken = Files.createDirectories(dir.resolve("broken/policies"));
+        Files.writeString(broken.resolve("bad.yaml"), TestPolicies.validating("bad", "object.metadata.name + 1"));
+        Path output = dir.resolve("classes");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (var goodPack = new java.net.URLClassLoader(new java.net.URL[] {good.getParent().toUri().toURL()}, null);
+                var brokenPack = new java.net.URLClassLoader(new java.net.URL[] {broken.getParent().toUri().toURL()}, null)) {
+            Thread.currentThread().setContextClassLoader(goodPack);
+            BundledPackChecks.main(new String[] {output.toString()});
+            List<PolicySource> pack = PolicyLoader.readBundled();
+            BundledChecks.Outcome outcome = read(Files.readAllBytes(output.resolve(BundledChecks.RESOURCE)), pack);
+            assertThat(outcome.description()).isEqualTo("1 expressions type-checked at build time");
+
+            Thread.currentThread().setContextClassLoader(brokenPack);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> BundledPackChecks.main(new String[] {dir.resolve("other").toString()}))
+                    .isInstanceOf(PolicyLoadException.class).hasMessageContaining("bad.yaml");
+            assertThat(dir.resolve("other")).doesNotExist();
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
 }
