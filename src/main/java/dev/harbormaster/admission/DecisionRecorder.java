@@ -9,6 +9,7 @@ import dev.harbormaster.engine.AdmissionInput;
 import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.PolicyResult;
 import dev.harbormaster.engine.Verdict;
+import dev.harbormaster.policy.BuiltInTypes;
 import dev.harbormaster.policy.CompiledPolicy;
 import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicyStore;
@@ -218,18 +219,8 @@ public class DecisionRecorder {
      * from the request is a new time series per value (5,000 kinds made a 118 MB scrape).
      */
     static String kindLabel(String kind) {
-        return KNOWN_KINDS.contains(kind) ? kind : "other";
+        return BuiltInTypes.RESOURCE_KINDS.contains(kind) ? kind : "other";
     }
-
-    private static final java.util.Set<String> KNOWN_KINDS = java.util.Set.of(
-            "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController",
-            "PodDisruptionBudget", "HorizontalPodAutoscaler", "Namespace", "Service", "ConfigMap", "Secret",
-            "ServiceAccount", "PersistentVolumeClaim", "PersistentVolume", "Ingress", "IngressClass", "NetworkPolicy",
-            "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "Node", "Endpoints", "EndpointSlice",
-            "LimitRange", "ResourceQuota", "PriorityClass", "StorageClass", "CustomResourceDefinition",
-            "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-            "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
-            "Event", "Lease", "RuntimeClass", "CSIDriver", "VolumeAttachment");
 
     public void rejected(String door, String reason) {
         String label = door.replace("/", "");

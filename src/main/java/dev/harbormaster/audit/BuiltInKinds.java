@@ -1,50 +1,19 @@
 package dev.harbormaster.audit;
 
+import dev.harbormaster.policy.BuiltInTypes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The kinds Kubernetes' built-in API groups serve, by apiVersion (as of 1.30-1.34, GA and the
- * betas still served), so that the CLI can say when a manifest names one that the API server would
+ * The kinds Kubernetes' built-in API groups serve, by apiVersion ({@link BuiltInTypes}), so that the CLI can say when a manifest names one that the API server would
  * refuse: {@code extensions/v1beta1 DaemonSet} (removed in 1.16), {@code v1 PodDisruptionBudget}
  * (a kind of policy/v1). A group that is not built in is a custom resource's, and not second-guessed.
  */
 final class BuiltInKinds {
 
-    private static final Map<String, Set<String>> BY_API_VERSION = Map.ofEntries(
-            Map.entry("v1", Set.of("Pod", "Service", "ConfigMap", "Secret", "Namespace", "Node", "PersistentVolume",
-                    "PersistentVolumeClaim", "ServiceAccount", "Endpoints", "Event", "LimitRange", "ResourceQuota",
-                    "ReplicationController", "PodTemplate", "Binding", "ComponentStatus", "List")),
-            Map.entry("apps/v1", Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ControllerRevision")),
-            Map.entry("batch/v1", Set.of("Job", "CronJob")),
-            Map.entry("policy/v1", Set.of("PodDisruptionBudget", "Eviction")),
-            Map.entry("autoscaling/v1", Set.of("HorizontalPodAutoscaler", "Scale")),
-            Map.entry("autoscaling/v2", Set.of("HorizontalPodAutoscaler")),
-            Map.entry("networking.k8s.io/v1", Set.of("Ingress", "IngressClass", "NetworkPolicy", "IPAddress", "ServiceCIDR")),
-            Map.entry("rbac.authorization.k8s.io/v1", Set.of("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")),
-            Map.entry("storage.k8s.io/v1", Set.of("StorageClass", "VolumeAttachment", "CSIDriver", "CSINode", "CSIStorageCapacity",
-                    "VolumeAttributesClass")),
-            Map.entry("admissionregistration.k8s.io/v1", Set.of("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-                    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")),
-            Map.entry("admissionregistration.k8s.io/v1beta1", Set.of("MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding")),
-            Map.entry("apiextensions.k8s.io/v1", Set.of("CustomResourceDefinition")),
-            Map.entry("apiregistration.k8s.io/v1", Set.of("APIService")),
-            Map.entry("certificates.k8s.io/v1", Set.of("CertificateSigningRequest")),
-            Map.entry("certificates.k8s.io/v1beta1", Set.of("ClusterTrustBundle")),
-            Map.entry("coordination.k8s.io/v1", Set.of("Lease")),
-            Map.entry("coordination.k8s.io/v1beta1", Set.of("LeaseCandidate")),
-            Map.entry("discovery.k8s.io/v1", Set.of("EndpointSlice")),
-            Map.entry("events.k8s.io/v1", Set.of("Event")),
-            Map.entry("node.k8s.io/v1", Set.of("RuntimeClass")),
-            Map.entry("scheduling.k8s.io/v1", Set.of("PriorityClass")),
-            Map.entry("flowcontrol.apiserver.k8s.io/v1", Set.of("FlowSchema", "PriorityLevelConfiguration")),
-            Map.entry("resource.k8s.io/v1", Set.of("ResourceClaim", "ResourceClaimTemplate", "DeviceClass", "ResourceSlice")),
-            Map.entry("resource.k8s.io/v1beta2", Set.of("ResourceClaim", "ResourceClaimTemplate", "DeviceClass", "ResourceSlice")),
-            Map.entry("authentication.k8s.io/v1", Set.of("TokenReview", "SelfSubjectReview")),
-            Map.entry("authorization.k8s.io/v1", Set.of("SubjectAccessReview", "SelfSubjectAccessReview",
-                    "LocalSubjectAccessReview", "SelfSubjectRulesReview")));
+    private static final Map<String, Set<String>> BY_API_VERSION = BuiltInTypes.KINDS_BY_API_VERSION;
 
     /** Groups that are built in but serve none of the kinds above any more (all of extensions/ was removed by 1.22). */
     private static final Set<String> RETIRED_GROUPS = Set.of("extensions");

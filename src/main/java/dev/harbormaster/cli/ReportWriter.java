@@ -12,7 +12,6 @@ import dev.harbormaster.policy.CompiledPolicy;
 import dev.harbormaster.policy.PolicyLoader;
 import dev.harbormaster.policy.PolicySet;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,9 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Writes the audit of manifests for people (a table) or for tools (JSON, JUnit XML, SARIF). Every
@@ -290,93 +286,33 @@ final class ReportWriter {
      * findings its output), per unusable input (an error) and per document skipped (skipped).
      */
     private static String junit(Audit audit) {
-        Map<String, List<ObjectReport>> objectsByFile = new LinkedHashMap<>();
-        Map<String, List<Problem>> errorsByFile = new LinkedHashMap<>();
-        Map<String, List<Problem>> noticesByFile = new LinkedHashMap<>();
-        Set<String> files = new LinkedHashSet<>();
-        audit.reports().forEach(r -> objectsByFile.computeIfAbsent(r.manifest().file(), f -> new ArrayList<>()).add(r));
-        audit.errors().forEach(p -> errorsByFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(p));
-        audit.notices().stream().filter(Problem::skipped)
-                .forEach(p -> noticesByFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(p));
-        files.addAll(objectsByFile.keySet());
-        files.addAll(errorsByFile.keySet());
-        files.addAll(noticesByFile.keySet());
-        StringWriter text = new StringWriter();
-        try {
-            XMLStreamWriter xml = XMLOutputFactory.newInstance().createXMLStreamWriter(text);
-            xml.writeStartDocument("UTF-8", "1.0");
-            xml.writeStartElement("testsuites");
-            xml.writeAttribute("name", "harbormaster audit");
-            long skipped = noticesByFile.values().stream().mapToLong(List::size).sum();
-            xml.writeAttribute("tests", String.valueOf(audit.reports().size() + audit.errors().size() + skipped));
-            xml.writeAttribute("failures", String.valueOf(audit.reports().stream().filter(r -> !r.allowed()).count()));
-            xml.writeAttribute("errors", String.valueOf(audit.errors().size()));
-            xml.writeAttribute("skipped", String.valueOf(skipped));
-            for (String file : files) {
-                List<ObjectReport> objects = objectsByFile.getOrDefault(file, List.of());
-                List<Problem> errors = errorsByFile.getOrDefault(file, List.of());
-                List<Problem> skips = noticesByFile.getOrDefault(file, List.of());
-                xml.writeStartElement("testsuite");
-                xml.writeAttribute("name", file);
-                xml.writeAttribute("tests", String.valueOf(objects.size() + errors.size() + skips.size()));
-                xml.writeAttribute("failures", String.valueOf(objects.stream().filter(r -> !r.allowed()).count()));
-                xml.writeAttribute("errors", String.valueOf(errors.size()));
-                xml.writeAttribute("skipped", String.valueOf(skips.size()));
-                for (ObjectReport report : objects) {
-                    junitCase(xml, file, report);
-                }
-                for (Problem error : errors) {
-                    xml.writeStartElement("testcase");
-                    xml.writeAttribute("classname", file);
-                    xml.writeAttribute("name", "unusable input" + (error.line() > 0 ? " at line " + error.line() : ""));
-                    xml.writeStartElement("error");
-                    xml.writeAttribute("message", error.text());
-                    xml.writeAttribute("type", "unusable input");
-                    xml.writeEndElement();
-                    xml.writeEndElement();
-                }
-                for (Problem skip : skips) {
-                    xml.writeStartElement("testcase");
-                    xml.writeAttribute("classname", file);
-                    xml.writeAttribute("name", "skipped" + (skip.line() > 0 ? " at line " + skip.line() : ""));
-                    xml.writeStartElement("skipped");
-                    xml.writeAttribute("message", skip.text());
-                    xml.writeEndElement();
-                    xml.writeEndElement();
-                }
-                xml.writeEndElement();
-            }
-            xml.writeEndElement();
-            xml.writeEndDocument();
-            xml.close();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("writing XML to memory cannot fail", e);
+        Map<String, List<JUnitXml.Case>> casesByFile = new LinkedHashMap<>();
+        for (ObjectReport report : audit.reports()) {
+            casesByFile.computeIfAbsent(report.manifest().file(), f -> new ArrayList<>()).add(junitCase(report));
         }
-        return text.toString();
+        for (Problem error : audit.errors()) {
+            casesByFile.computeIfAbsent(error.file(), f -> new ArrayList<>()).add(new JUnitXml.Case(error.file(),
+                    "unusable input" + (error.line() > 0 ? " at line " + error.line() : ""), null, null, null,
+                    new JUnitXml.Outcome(JUnitXml.Kind.ERROR, error.text(), "unusable input", null), null));
+        }
+        audit.notices().stream().filter(Problem::skipped).forEach(skip -> casesByFile.computeIfAbsent(skip.file(), f -> new ArrayList<>())
+                .add(new JUnitXml.Case(skip.file(), "skipped" + (skip.line() > 0 ? " at line " + skip.line() : ""), null, null, null,
+                        new JUnitXml.Outcome(JUnitXml.Kind.SKIPPED, skip.text(), null, null), null)));
+        List<JUnitXml.Suite> suites = casesByFile.entrySet().stream()
+                .map(file -> new JUnitXml.Suite(file.getKey(), null, null, file.getValue())).toList();
+        return JUnitXml.write("harbormaster audit", null, true, suites);
     }
 
-    private static void junitCase(XMLStreamWriter xml, String file, ObjectReport report) throws XMLStreamException {
-        xml.writeStartElement("testcase");
-        xml.writeAttribute("classname", file);
-        xml.writeAttribute("name", report.manifest().title() + " (line " + report.manifest().line() + ")");
+    private static JUnitXml.Case junitCase(ObjectReport report) {
         List<Finding> findings = findings(report);
         List<String> denials = findings.stream().filter(f -> f.action().equals("Deny"))
                 .map(f -> "[" + f.policy() + "] " + f.message()).toList();
-        if (!report.allowed()) {
-            xml.writeStartElement("failure");
-            xml.writeAttribute("message", denials.isEmpty() ? "denied" : denials.get(0));
-            xml.writeAttribute("type", "denied");
-            xml.writeCharacters(String.join("\n", denials));
-            xml.writeEndElement();
-        }
         List<String> others = findings.stream().filter(f -> !f.action().equals("Deny"))
                 .map(f -> f.action() + " [" + f.policy() + "] " + f.message()).toList();
-        if (!others.isEmpty()) {
-            xml.writeStartElement("system-out");
-            xml.writeCharacters(String.join("\n", others));
-            xml.writeEndElement();
-        }
-        xml.writeEndElement();
+        JUnitXml.Outcome outcome = report.allowed() ? null
+                : new JUnitXml.Outcome(JUnitXml.Kind.FAILURE, denials.isEmpty() ? "denied" : denials.get(0), "denied", String.join("\n", denials));
+        return new JUnitXml.Case(report.manifest().file(), report.manifest().title() + " (line " + report.manifest().line() + ")",
+                null, null, null, outcome, others.isEmpty() ? null : String.join("\n", others));
     }
 
     // ---- SARIF

@@ -8,7 +8,6 @@ import dev.harbormaster.audit.PolicyTestRunner.CaseResult;
 import dev.harbormaster.policy.PolicyLoadException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -130,49 +126,11 @@ final class TestCommand implements Callable<Integer> {
     private static String junit(List<CaseResult> results) {
         Map<String, List<CaseResult>> byTest = new LinkedHashMap<>();
         results.forEach(r -> byTest.computeIfAbsent(r.file() + "\0" + r.test(), k -> new java.util.ArrayList<>()).add(r));
-        StringWriter text = new StringWriter();
-        try {
-            XMLStreamWriter xml = XMLOutputFactory.newInstance().createXMLStreamWriter(text);
-            xml.writeStartDocument("UTF-8", "1.0");
-            xml.writeStartElement("testsuites");
-            xml.writeAttribute("name", "harbormaster test");
-            xml.writeAttribute("tests", String.valueOf(results.size()));
-            xml.writeAttribute("failures", String.valueOf(results.stream().filter(r -> !r.passed()).count()));
-            xml.writeAttribute("time", seconds(results.stream().mapToLong(CaseResult::nanos).sum()));
-            for (List<CaseResult> test : byTest.values()) {
-                xml.writeStartElement("testsuite");
-                xml.writeAttribute("name", test.get(0).test());
-                xml.writeAttribute("file", test.get(0).file());
-                xml.writeAttribute("tests", String.valueOf(test.size()));
-                xml.writeAttribute("failures", String.valueOf(test.stream().filter(r -> !r.passed()).count()));
-                xml.writeAttribute("time", seconds(test.stream().mapToLong(CaseResult::nanos).sum()));
-                for (CaseResult result : test) {
-                    xml.writeStartElement("testcase");
-                    xml.writeAttribute("classname", result.test());
-                    xml.writeAttribute("name", result.name());
-                    xml.writeAttribute("file", result.file());
-                    xml.writeAttribute("line", String.valueOf(result.line()));
-                    xml.writeAttribute("time", seconds(result.nanos()));
-                    if (!result.passed()) {
-                        xml.writeStartElement("failure");
-                        xml.writeAttribute("message", result.failures().get(0));
-                        xml.writeCharacters(String.join("\n", result.failures()));
-                        xml.writeEndElement();
-                    }
-                    xml.writeEndElement();
-                }
-                xml.writeEndElement();
-            }
-            xml.writeEndElement();
-            xml.writeEndDocument();
-            xml.close();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("writing XML to memory cannot fail", e);
-        }
-        return text.toString();
-    }
-
-    private static String seconds(long nanos) {
-        return String.format(Locale.ROOT, "%.3f", nanos / 1e9);
+        List<JUnitXml.Suite> suites = byTest.values().stream().map(test -> new JUnitXml.Suite(test.get(0).test(), test.get(0).file(),
+                test.stream().mapToLong(CaseResult::nanos).sum(), test.stream().map(result -> new JUnitXml.Case(result.test(), result.name(),
+                        result.file(), result.line(), result.nanos(), result.passed() ? null
+                        : new JUnitXml.Outcome(JUnitXml.Kind.FAILURE, result.failures().get(0), null, String.join("\n", result.failures())),
+                        null)).toList())).toList();
+        return JUnitXml.write("harbormaster test", results.stream().mapToLong(CaseResult::nanos).sum(), false, suites);
     }
 }

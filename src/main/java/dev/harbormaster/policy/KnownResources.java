@@ -7,41 +7,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The resources of Kubernetes' built-in API groups, by the names rules use (lower-case plurals).
+ * The resources of Kubernetes' built-in API groups ({@link BuiltInTypes}), by the names rules use (lower-case plurals).
  * A rule naming {@code pod} or {@code Deployment} never matches anything, silently: kube-apiserver
  * sends {@code pods} and {@code deployments}. The loader warns about such names, with the one
  * that was probably meant; a group that is not built in (a CRD's) is not second-guessed.
  */
 final class KnownResources {
 
-    static final Map<String, Set<String>> BY_GROUP = Map.ofEntries(
-            Map.entry("", Set.of("pods", "services", "configmaps", "secrets", "namespaces", "nodes", "persistentvolumes",
-                    "persistentvolumeclaims", "serviceaccounts", "endpoints", "events", "limitranges", "resourcequotas",
-                    "replicationcontrollers", "podtemplates", "bindings", "componentstatuses")),
-            Map.entry("apps", Set.of("deployments", "statefulsets", "daemonsets", "replicasets", "controllerrevisions")),
-            Map.entry("batch", Set.of("jobs", "cronjobs")),
-            Map.entry("policy", Set.of("poddisruptionbudgets")),
-            Map.entry("autoscaling", Set.of("horizontalpodautoscalers")),
-            Map.entry("networking.k8s.io", Set.of("ingresses", "ingressclasses", "networkpolicies", "ipaddresses", "servicecidrs")),
-            Map.entry("rbac.authorization.k8s.io", Set.of("roles", "rolebindings", "clusterroles", "clusterrolebindings")),
-            Map.entry("storage.k8s.io", Set.of("storageclasses", "volumeattachments", "csidrivers", "csinodes",
-                    "csistoragecapacities", "volumeattributesclasses")),
-            Map.entry("admissionregistration.k8s.io", Set.of("validatingwebhookconfigurations", "mutatingwebhookconfigurations",
-                    "validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies",
-                    "mutatingadmissionpolicybindings")),
-            Map.entry("apiextensions.k8s.io", Set.of("customresourcedefinitions")),
-            Map.entry("apiregistration.k8s.io", Set.of("apiservices")),
-            Map.entry("certificates.k8s.io", Set.of("certificatesigningrequests", "clustertrustbundles")),
-            Map.entry("coordination.k8s.io", Set.of("leases", "leasecandidates")),
-            Map.entry("discovery.k8s.io", Set.of("endpointslices")),
-            Map.entry("events.k8s.io", Set.of("events")),
-            Map.entry("node.k8s.io", Set.of("runtimeclasses")),
-            Map.entry("scheduling.k8s.io", Set.of("priorityclasses")),
-            Map.entry("flowcontrol.apiserver.k8s.io", Set.of("flowschemas", "prioritylevelconfigurations")),
-            Map.entry("resource.k8s.io", Set.of("resourceclaims", "resourceclaimtemplates", "deviceclasses", "resourceslices")),
-            Map.entry("authentication.k8s.io", Set.of("tokenreviews", "selfsubjectreviews")),
-            Map.entry("authorization.k8s.io", Set.of("subjectaccessreviews", "selfsubjectaccessreviews",
-                    "localsubjectaccessreviews", "selfsubjectrulesreviews")));
+    static final Map<String, Set<String>> BY_GROUP = BuiltInTypes.RESOURCES_BY_GROUP;
 
     private KnownResources() {
     }
