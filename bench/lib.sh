@@ -61,14 +61,15 @@ machine_info() {
 }
 
 # start_server NAME JAVA [jvm options...]: starts the packaged server in the background, logs to
-# $RUN_DIR/NAME.log, sets SERVER_PID; the ports come from HTTPS_PORT / MGMT_PORT (default 8443/9000).
+# $RUN_DIR/NAME.log, sets SERVER_PID; the ports come from HTTPS_PORT / MGMT_PORT (default 8443/9000),
+# the application from APP_DIR (default the snapshot's target/quarkus-app).
 start_server() {
   local name=$1 java=$2; shift 2
-  local https=${HTTPS_PORT:-8443} mgmt=${MGMT_PORT:-9000}
+  local https=${HTTPS_PORT:-8443} mgmt=${MGMT_PORT:-9000} app=${APP_DIR:-$HM_WORK/src/target/quarkus-app}
   "$java" -Dharbormaster.tls.dir="$HM_WORK/src/target/dev-certs" \
     -Dquarkus.http.ssl-port="$https" -Dquarkus.management.port="$mgmt" \
     -Dharbormaster.cluster.enabled=false \
-    "$@" -jar "$HM_WORK/src/target/quarkus-app/quarkus-run.jar" >"$RUN_DIR/$name.log" 2>&1 &
+    "$@" -jar "$app/quarkus-run.jar" >"$RUN_DIR/$name.log" 2>&1 &
   SERVER_PID=$!
 }
 

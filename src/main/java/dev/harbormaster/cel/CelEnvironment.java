@@ -37,15 +37,18 @@ public final class CelEnvironment {
     private final Cel cel;
     /** Whether Harbormaster's helpers and the {@code cluster} variable are declared. */
     private final boolean harbormasterHelpers;
-    private final CheckedExpressionCache cache;
+    private final CheckedExpressions cache;
 
     /** Evaluation is bounded per request by a {@link Budget}, not by the environment. */
     public CelEnvironment() {
         this(null);
     }
 
-    /** @param cache where checked expressions are kept between runs (the CLI's), or null to check every one */
-    public CelEnvironment(CheckedExpressionCache cache) {
+    /**
+     * @param cache expressions checked before (the CLI's cache between runs, the bundled pack's
+     *              from the build), or null to check every one
+     */
+    public CelEnvironment(CheckedExpressions cache) {
         this(true, cache);
     }
 
@@ -60,7 +63,7 @@ public final class CelEnvironment {
         return new CelEnvironment(false, null);
     }
 
-    private CelEnvironment(boolean harbormasterHelpers, CheckedExpressionCache cache) {
+    private CelEnvironment(boolean harbormasterHelpers, CheckedExpressions cache) {
         this.harbormasterHelpers = harbormasterHelpers;
         this.cache = cache;
         CelOptions options = CelOptions.current()

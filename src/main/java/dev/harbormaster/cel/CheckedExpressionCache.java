@@ -5,7 +5,6 @@ import dev.cel.common.CelProtoAbstractSyntaxTree;
 import dev.cel.common.types.CelType;
 import dev.cel.expr.CheckedExpr;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,12 +14,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * Type-checked expressions kept on disk, so that a CLI run does not parse and type-check the whole
@@ -31,7 +26,7 @@ import java.util.stream.Stream;
  * Writes go to a temporary file renamed into place, so concurrent runs never see half an entry; an
  * entry whose checksum does not match (a torn disk write, an edit) is ignored and written again.
  */
-public final class CheckedExpressionCache {
+public final class CheckedExpressionCache implements CheckedExpressions {
 
     private static final byte[] MAGIC = "hm-checked-1\n".getBytes(StandardCharsets.US_ASCII);
     private static final int DIGEST_BYTES = 32;
@@ -69,7 +64,8 @@ public final class CheckedExpressionCache {
     }
 
     /** The checked AST stored for the expression, or empty (none, unreadable, or corrupt). */
-    Optional<CelAbstractSyntaxTree> get(String expression, CelType resultType) {
+    @Override
+    public Optional<CelAbstractSyntaxTree> get(String expression, CelType resultType) {
         Path entry = entry(expression, resultType);
         try {
             byte[] bytes = Files.readAllBytes(entry);
@@ -89,7 +85,8 @@ public final class CheckedExpressionCache {
     }
 
     /** Stores a checked AST; a cache that cannot be written (read-only home, full disk) only costs the next run time. */
-    void put(String expression, CelType resultType, CelAbstractSyntaxTree ast) {
+    @Override
+    public void put(String expression, CelType resultType, CelAbstractSyntaxTree ast) {
         Path entry = entry(expression, resultType);
         Path temporary = null;
         try {
@@ -121,44 +118,25 @@ public final class CheckedExpressionCache {
     }
 
     private Path entry(String expression, CelType resultType) {
+        return directory.resolve(key(environmentVersion, expression, resultType) + ".checked");
+    }
+
+    /** The name of an entry: a hash of all a checked AST depends on; shared with {@link BundledChecks}. */
+    static String key(String environmentVersion, String expression, CelType resultType) {
         String key = environmentVersion + '\0' + resultType.name() + '\0' + expression;
-        return directory.resolve(HexFormat.of().formatHex(sha256(key.getBytes(StandardCharsets.UTF_8))) + ".checked");
+        return HexFormat.of().formatHex(sha256(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
-     * What a checked AST depends on besides its text: our CEL libraries (the classes of this package,
-     * by their content) and cel-java (the jar it comes from). Empty when they cannot be read, which
-     * turns the cache off rather than risk reading entries of another build.
+     * What a checked AST depends on besides its text: our CEL libraries (the classes of this package)
+     * and cel-java (the jars of its bundle, checker, runtime and AST protos), each class file by name,
+     * CRC-32 and size. The same whether the classes sit in a folder (tests, the build) or in a jar
+     * (the packaged application), so the {@link BundledChecks} the build makes match the jar they
+     * ship in. Empty when the classes cannot be read, which turns the caches off rather than risk
+     * reading entries of another build. Computed once: a process' classes do not change.
      */
     public static Optional<String> environmentVersion() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            Path ours = Path.of(CheckedExpressionCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            String packageDirectory = CheckedExpressionCache.class.getPackageName().replace('.', '/') + "/";
-            if (Files.isDirectory(ours)) {
-                try (Stream<Path> files = Files.walk(ours.resolve(packageDirectory))) {
-                    for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                        digest.update(ours.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
-                        digest.update(Files.readAllBytes(file));
-                    }
-                }
-            } else {
-                // The jar's directory already holds each entry's CRC and size: no need to read the classes.
-                try (JarFile jar = new JarFile(ours.toFile())) {
-                    List<JarEntry> entries = jar.stream().filter(e -> e.getName().startsWith(packageDirectory))
-                            .sorted(java.util.Comparator.comparing(JarEntry::getName)).toList();
-                    for (JarEntry entry : entries) {
-                        digest.update((entry.getName() + ':' + entry.getCrc() + ':' + entry.getSize() + '\n').getBytes(StandardCharsets.UTF_8));
-                    }
-                }
-            }
-            var celJava = dev.cel.bundle.Cel.class.getProtectionDomain().getCodeSource();
-            digest.update(String.valueOf(celJava == null ? null : Path.of(celJava.getLocation().toURI()).getFileName())
-                    .getBytes(StandardCharsets.UTF_8));
-            return Optional.of(HexFormat.of().formatHex(digest.digest()));
-        } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return CelClassesVersion.VALUE;
     }
 
     private static byte[] sha256(byte[] bytes) {

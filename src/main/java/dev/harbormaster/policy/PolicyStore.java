@@ -1,5 +1,6 @@
 package dev.harbormaster.policy;
 
+import dev.harbormaster.cel.BundledChecks;
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.config.HarbormasterConfig;
 import io.micrometer.core.instrument.Counter;
@@ -45,7 +46,10 @@ public class PolicyStore {
 
     private final Optional<Path> directory;
     private final ClusterPolicies resources;
-    private final PolicyLoader loader;
+    /** Made by the first load (on its own thread), when it knows whether the build's checked expressions apply. */
+    private PolicyLoader loader;
+    /** What became of the build's checked expressions; empty while a policy directory is set (they are not read). */
+    private volatile Optional<BundledChecks.Outcome> bundledChecks = Optional.empty();
     private final MeterRegistry metrics;
     private final AtomicReference<PolicySet> current = new AtomicReference<>();
     private volatile PolicyLoadException lastError;
@@ -78,7 +82,6 @@ public class PolicyStore {
     public PolicyStore(Optional<Path> directory, MeterRegistry metrics, ClusterPolicies resources) {
         this.directory = directory;
         this.resources = resources;
-        this.loader = new PolicyLoader(new CelEnvironment());
         this.metrics = metrics;
         Gauge.builder("harbormaster.policies.loaded", current, ref -> ref.get() == null ? 0 : ref.get().size())
                 .description("Policies in force (validating and mutating)")
@@ -127,9 +130,12 @@ public class PolicyStore {
     void beginFirstLoad(@Observes @Priority(1) StartupEvent starting) {
         firstLoad = CompletableFuture.runAsync(() -> {
             try {
+                long started = System.nanoTime();
                 fingerprint = fingerprint();
                 inForce(load());
-                LOG.infof("loaded %d policies from %s", current.get().size(), current.get().origin());
+                LOG.infof("loaded %d policies from %s in %d ms%s", current.get().size(), current.get().origin(),
+                        (System.nanoTime() - started) / 1_000_000, bundledChecks.map(outcome -> " (" + outcome.description()
+                                + outcome.checks().map(checks -> ", " + checks.hits() + " used").orElse("") + ")").orElse(""));
                 current.get().warnings().forEach(warning -> LOG.warnf("policy load warning: %s", warning));
             } catch (PolicyLoadException | IOException e) {
                 throw new IllegalStateException("cannot start: " + e.getMessage(), e);
@@ -225,6 +231,9 @@ public class PolicyStore {
         resourcesLoaded = resources.version();
         List<PolicySource> cluster = resources.resources();
         List<PolicySource> files = directory.isPresent() ? PolicyLoader.readDirectory(directory.get()) : PolicyLoader.readBundled();
+        if (loader == null) {
+            loader = new PolicyLoader(new CelEnvironment(directory.isPresent() ? null : bundledChecks(files)));
+        }
         String origin = directory.map(Path::toString).orElse("the bundled default pack")
                 + (cluster.isEmpty() ? "" : " and " + cluster.size() + " cluster resource(s)");
         PolicyLoader.Loaded loaded = loader.load(List.of(), files, cluster.stream()
@@ -260,6 +269,25 @@ public class PolicyStore {
     public Optional<ResourceState> resourceState(String name, String content) {
         ResourceState state = resourceStates.get(name);
         return state != null && state.content().equals(content) ? Optional.of(state) : Optional.empty();
+    }
+
+    /**
+     * The build's checked expressions of the bundled pack, if they are of these very files and CEL
+     * classes ({@link BundledChecks#read}); null to compile. Never with a policy directory: that is
+     * run-time configuration, and the build saw only the bundled pack.
+     */
+    private BundledChecks bundledChecks(List<PolicySource> files) throws IOException {
+        BundledChecks.Outcome outcome;
+        try (java.io.InputStream resource = Thread.currentThread().getContextClassLoader().getResourceAsStream(BundledChecks.RESOURCE)) {
+            outcome = BundledChecks.read(resource, PolicyLoader.revision(files));
+        }
+        bundledChecks = Optional.of(outcome);
+        return outcome.checks().orElse(null);
+    }
+
+    /** What became of the build's checked expressions at the first load (for tests and the start's log line). */
+    Optional<BundledChecks.Outcome> bundledChecksOutcome() {
+        return bundledChecks;
     }
 
     /** Names, sizes and modification times of the files: cheap to take every few seconds. */

@@ -25,6 +25,15 @@ class AdmissionResourceIT extends AdmissionResourceTest {
         return PackagedServer.managementBase();
     }
 
+    /** Without a policy directory the packaged application serves the pack from the expressions its build type-checked. */
+    @Test
+    void theBundledPackLoadsFromTheBuildsCheckedExpressions() throws Exception {
+        // "(97 expressions type-checked at build time, 97 used)": every one read back, none compiled again
+        // (in a native executable too, where reading them back is the image's own protobuf code).
+        assertThat(PackagedServer.firstLoadMessage()).startsWith("loaded ").contains("from the bundled default pack")
+                .containsPattern("\\((\\d+) expressions type-checked at build time, \\1 used\\)");
+    }
+
     /**
      * The packaged application logs JSON (its production profile): the decision line is its own JSON
      * object, fields at the top level, not the message string of another one. Quarkus writes the

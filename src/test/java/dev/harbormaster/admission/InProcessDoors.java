@@ -9,6 +9,7 @@ import dev.harbormaster.policy.PolicyStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import java.util.Set;
 
 /** The doors with the default pack, without HTTP or Quarkus: fast enough to feed thousands of bodies. */
 public final class InProcessDoors {
@@ -17,21 +18,33 @@ public final class InProcessDoors {
     private final AdmissionResource resource;
 
     public InProcessDoors() {
-        this(java.util.Set.of());
+        this(defaultPack(), Set.of());
     }
 
     /** @param inTreePolicies the policies kube-apiserver runs, which the doors leave to it */
-    public InProcessDoors(java.util.Set<String> inTreePolicies) {
+    public InProcessDoors(Set<String> inTreePolicies) {
+        this(defaultPack(), inTreePolicies);
+    }
+
+    /** The doors serving the set given. */
+    public InProcessDoors(PolicySet pack) {
+        this(pack, Set.of());
+    }
+
+    private InProcessDoors(PolicySet pack, Set<String> inTreePolicies) {
+        PolicyStore store = new PolicyStore(Optional.empty(), metrics) {
+            @Override
+            public PolicySet current() {
+                return pack;
+            }
+        };
+        resource = new AdmissionResource(new Engine(Engine.Mode.ENFORCE), store, ClusterView.OFFLINE,
+                new DecisionRecorder(metrics, Engine.Mode.ENFORCE), 3 * 1024 * 1024, new InTreePolicies(inTreePolicies));
+    }
+
+    private static PolicySet defaultPack() {
         try {
-            PolicySet pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "the bundled default pack");
-            PolicyStore store = new PolicyStore(Optional.empty(), metrics) {
-                @Override
-                public PolicySet current() {
-                    return pack;
-                }
-            };
-            resource = new AdmissionResource(new Engine(Engine.Mode.ENFORCE), store, ClusterView.OFFLINE,
-                    new DecisionRecorder(metrics, Engine.Mode.ENFORCE), 3 * 1024 * 1024, new InTreePolicies(inTreePolicies));
+            return new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "the bundled default pack");
         } catch (Exception e) {
             throw new IllegalStateException("the default pack does not load", e);
         }

@@ -131,4 +131,43 @@ class CheckedExpressionCacheTest {
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "harbormaster", "cel"));
         assertThat(CheckedExpressionCache.environmentVersion()).isPresent();
     }
+
+    /**
+     * The build digests target/classes, the packaged application its jar: the same classes give the
+     * same version either way (or the build's checked expressions would never be used), and a changed
+     * class another.
+     */
+    @Test
+    void theClassesDigestIsTheSameFromAFolderAndFromAJarOfIt() throws Exception {
+        Path classes = Path.of("target/classes");
+        String prefix = "dev/harbormaster/cel/";
+        Path jar = dir.resolve("classes.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes.resolve(prefix))) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString()));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
+            // outside the prefix: not part of the digest
+            out.putNextEntry(new java.util.jar.JarEntry("dev/harbormaster/Other.class"));
+            out.write(new byte[] {1, 2, 3});
+            out.closeEntry();
+        }
+        String fromFolder = CelClassesVersion.classesDigest(classes, prefix);
+        assertThat(CelClassesVersion.classesDigest(jar, prefix)).isEqualTo(fromFolder);
+
+        Path changed = dir.resolve("changed");
+        Files.createDirectories(changed.resolve(prefix));
+        try (Stream<Path> files = Files.list(classes.resolve(prefix))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, changed.resolve(prefix).resolve(file.getFileName()));
+            }
+        }
+        assertThat(CelClassesVersion.classesDigest(changed, prefix)).isEqualTo(fromFolder);
+        Path one = changed.resolve(prefix).resolve("CelEnvironment.class");
+        byte[] bytes = Files.readAllBytes(one);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(one, bytes);
+        assertThat(CelClassesVersion.classesDigest(changed, prefix)).isNotEqualTo(fromFolder);
+    }
 }

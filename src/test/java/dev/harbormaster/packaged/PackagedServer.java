@@ -44,6 +44,29 @@ public class PackagedServer implements QuarkusTestResourceLifecycleManager {
         return settings;
     }
 
+    /**
+     * The message of the running application's "loaded N policies" line (its first load), from the
+     * process's log (target/quarkus.log, JSON lines in the production profile); the last such line,
+     * as an earlier run's may precede it.
+     */
+    public static String firstLoadMessage() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String message = null;
+        for (String line : java.nio.file.Files.readAllLines(Path.of("target/quarkus.log"), java.nio.charset.StandardCharsets.UTF_8)) {
+            if (line.startsWith("{")) {
+                var entry = json.readTree(line);
+                if (entry.path("loggerName").asText().equals("dev.harbormaster.policy.PolicyStore")
+                        && entry.path("message").asText().startsWith("loaded ")) {
+                    message = entry.path("message").asText();
+                }
+            }
+        }
+        if (message == null) {
+            throw new AssertionError("no \"loaded N policies\" line in target/quarkus.log");
+        }
+        return message;
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

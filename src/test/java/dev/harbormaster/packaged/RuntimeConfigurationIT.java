@@ -41,6 +41,13 @@ class RuntimeConfigurationIT {
                 .body("checks.find { it.name == 'policies' }.data.origin", equalTo(RuntimePolicyDirectory.directory.toString()));
     }
 
+    /** The build type-checked only the bundled pack: with a run-time directory every expression is compiled at start. */
+    @Test
+    void theBuildsCheckedExpressionsAreNotUsedForARunTimeDirectory() throws Exception {
+        assertThat(PackagedServer.firstLoadMessage()).contains("from " + RuntimePolicyDirectory.directory)
+                .doesNotContain("type-checked");
+    }
+
     @Test
     void theRunTimeCostLimitBoundsEvaluation() {
         JsonPath costly = validate("costly");
