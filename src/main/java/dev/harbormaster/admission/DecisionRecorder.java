@@ -39,9 +39,8 @@ import org.jboss.logmanager.formatters.StructuredFormatter;
  * Makes decisions visible: request and per-policy metrics for every request, and one JSON log line
  * for each decision that is not a plain allow (denials, warnings, audits, ignored errors).
  *
- * <p>The line is a whole JSON object with the decision's fields at the top level; with a text console
- * its handler prints it as it is, with JSON logs (production) it is the message of the JSON line (see
- * application.properties). Identical decisions (the same request attributes and
+ * <p>The line is a whole JSON object with the decision's fields at the top level, which its handler
+ * prints as it is, with text and JSON logs alike ({@link #keepLinesWhole}). Identical decisions (the same request attributes and
  * results, uid and time aside) are written once per {@link #IDENTICAL_DECISIONS}; the next line
  * written says how many it stands for ({@code "suppressed"}). The metrics count every one.
  */
