@@ -42,8 +42,8 @@ import org.jboss.logmanager.formatters.StructuredFormatter;
  * <p>The line is a whole JSON object with the decision's fields at the top level, which its handler
  * prints as it is, with text and JSON logs alike ({@link #keepLinesWhole}). Identical decisions (the
  * same request attributes and results, uid and time aside) are written once per
- * {@link #IDENTICAL_DECISIONS}; the next line
- * written says how many it stands for ({@code "suppressed"}). The metrics count every one.
+ * {@link #IDENTICAL_DECISIONS}; the next line written says how many it stands for
+ * ({@code "suppressed"}). The metrics count every one.
  */
 @ApplicationScoped
 @io.quarkus.runtime.Startup // its counters exist at 0 from the start, not from the first request
