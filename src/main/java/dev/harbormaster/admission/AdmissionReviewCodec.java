@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * AdmissionReview {@code admission.k8s.io/v1}: decodes the request in one streaming pass into the
@@ -41,15 +42,15 @@ public final class AdmissionReviewCodec {
     public static AdmissionInput decode(byte[] body) throws BadAdmissionRequest {
         Map<String, Object> review = parse(body);
         require(API_VERSION.equals(review.get("apiVersion")),
-                "apiVersion is " + quoted(review.get("apiVersion")) + ", expected \"" + API_VERSION
+                () -> "apiVersion is " + quoted(review.get("apiVersion")) + ", expected \"" + API_VERSION
                         + "\" (set admissionReviewVersions: [v1] in the webhook configuration)");
-        require(KIND.equals(review.get("kind")), "kind is " + quoted(review.get("kind")) + ", expected \"" + KIND + "\"");
+        require(KIND.equals(review.get("kind")), () -> "kind is " + quoted(review.get("kind")) + ", expected \"" + KIND + "\"");
         Map<String, Object> request = CelJson.map(review, "request");
-        require(request != null, "request is missing or not an object");
+        require(request != null, () -> "request is missing or not an object");
         String uid = requiredText(request, "uid", "request.uid");
-        require(!uid.isBlank(), "request.uid is empty");
+        require(!uid.isBlank(), () -> "request.uid is empty");
         String operation = requiredText(request, "operation", "request.operation");
-        require(OPERATIONS.contains(operation), "request.operation is " + quoted(operation) + ", expected one of " + OPERATIONS);
+        require(OPERATIONS.contains(operation), () -> "request.operation is " + quoted(operation) + ", expected one of " + OPERATIONS);
         Map<String, Object> kind = requiredMap(request, "kind");
         Map<String, Object> resource = requiredMap(request, "resource");
         requiredText(kind, "kind", "request.kind.kind");
@@ -57,7 +58,7 @@ public final class AdmissionReviewCodec {
         Map<String, Object> object = object(request, "object");
         Map<String, Object> oldObject = object(request, "oldObject");
         Object dryRun = request.get("dryRun");
-        require(CelJson.isNull(dryRun) || dryRun instanceof Boolean, "request.dryRun is " + typeOf(dryRun) + ", expected a boolean");
+        require(CelJson.isNull(dryRun) || dryRun instanceof Boolean, () -> "request.dryRun is " + typeOf(dryRun) + ", expected a boolean");
 
         Map<String, Object> celRequest = new LinkedHashMap<>(request);
         celRequest.remove("object");
@@ -72,10 +73,10 @@ public final class AdmissionReviewCodec {
     }
 
     private static Map<String, Object> parse(byte[] body) throws BadAdmissionRequest {
-        require(body != null && body.length > 0, "the request body is empty; expected an AdmissionReview");
+        require(body != null && body.length > 0, () -> "the request body is empty; expected an AdmissionReview");
         try (JsonParser parser = JSON.createParser(body)) {
             Object value = CelJson.read(parser);
-            require(parser.nextToken() == null, "unexpected content after the AdmissionReview at "
+            require(parser.nextToken() == null, () -> "unexpected content after the AdmissionReview at "
                     + parser.currentLocation().offsetDescription());
             if (!(value instanceof Map<?, ?>)) {
                 throw new BadAdmissionRequest("the body is a JSON " + (value instanceof java.util.List ? "array" : "value")
@@ -111,27 +112,27 @@ public final class AdmissionReviewCodec {
 
     private static Map<String, Object> object(Map<String, Object> request, String field) throws BadAdmissionRequest {
         Object value = request.get(field);
-        require(CelJson.isNull(value) || value instanceof Map, "request." + field + " must be an object or null, not " + typeOf(value));
+        require(CelJson.isNull(value) || value instanceof Map, () -> "request." + field + " must be an object or null, not " + typeOf(value));
         return CelJson.map(request, field);
     }
 
     private static Map<String, Object> requiredMap(Map<String, Object> request, String field) throws BadAdmissionRequest {
         Map<String, Object> value = CelJson.map(request, field);
-        require(value != null, "request." + field + " is " + typeOf(request.get(field)) + ", expected an object");
+        require(value != null, () -> "request." + field + " is " + typeOf(request.get(field)) + ", expected an object");
         return value;
     }
 
     /** A string field that must be present. */
     private static String requiredText(Map<String, Object> map, String field, String path) throws BadAdmissionRequest {
         Object value = map.get(field);
-        require(value instanceof String, path + " is " + typeOf(value) + ", expected a string");
+        require(value instanceof String, () -> path + " is " + typeOf(value) + ", expected a string");
         return (String) value;
     }
 
     /** A string field that may be absent or null (then ""), but is never of another type. */
     private static String text(Map<String, Object> map, String field, String path) throws BadAdmissionRequest {
         Object value = map.get(field);
-        require(CelJson.isNull(value) || value instanceof String, path + " is " + typeOf(value) + ", expected a string");
+        require(CelJson.isNull(value) || value instanceof String, () -> path + " is " + typeOf(value) + ", expected a string");
         return value instanceof String s ? s : "";
     }
 
@@ -159,9 +160,10 @@ public final class AdmissionReviewCodec {
         return value instanceof String s ? "\"" + Reasons.excerpt(s) + "\"" : typeOf(value);
     }
 
-    private static void require(boolean condition, String message) throws BadAdmissionRequest {
+    /** The message is made only when the condition fails: the request path never builds it. */
+    private static void require(boolean condition, Supplier<String> message) throws BadAdmissionRequest {
         if (!condition) {
-            throw new BadAdmissionRequest(message);
+            throw new BadAdmissionRequest(message.get());
         }
     }
 
