@@ -106,22 +106,11 @@ public final class Lowering {
         Expressions now = new Expressions(identifiers(hasParams, false), SAME);
         Expressions old = new Expressions(identifiers(hasParams, true), Lowering::oldVariable);
 
-        ArrayNode variables = NODES.arrayNode();
-        for (PolicySpec.NamedExpression variable : list(spec.variables())) {
-            variables.add(named(variable.name(), now.lower("variables." + variable.name(), variable.expression())));
-        }
+        ArrayNode variables = variables(spec.variables(), now, SAME);
         if (ratchet) {
-            for (PolicySpec.NamedExpression variable : list(spec.variables())) {
-                variables.add(named(oldVariable(variable.name()), old.lower("variables." + variable.name(), variable.expression())));
-            }
+            variables.addAll(variables(spec.variables(), old, Lowering::oldVariable));
         }
-        ArrayNode conditions = NODES.arrayNode();
-        if (optOut) {
-            conditions.add(namedCondition(OPT_OUT_CONDITION, OptOuts.notOptedOut(name)));
-        }
-        for (PolicySpec.NamedExpression condition : list(spec.matchConditions())) {
-            conditions.add(namedCondition(condition.name(), now.lower("matchConditions " + condition.name(), condition.expression())));
-        }
+        ArrayNode conditions = conditions(name, optOut, spec.matchConditions(), now);
 
         ArrayNode validations = NODES.arrayNode();
         ArrayNode ratchetValidations = NODES.arrayNode();
@@ -193,29 +182,20 @@ public final class Lowering {
         String name = document.name();
         boolean hasParams = spec.params() != null && !spec.params().isNull();
         Expressions now = new Expressions(identifiers(hasParams, false), SAME);
-        ArrayNode variables = NODES.arrayNode();
-        for (PolicySpec.NamedExpression variable : list(spec.variables())) {
-            variables.add(named(variable.name(), now.lower("variables." + variable.name(), variable.expression())));
-        }
-        ArrayNode conditions = NODES.arrayNode();
-        if (Boolean.TRUE.equals(spec.allowOptOut())) {
-            conditions.add(namedCondition(OPT_OUT_CONDITION, OptOuts.notOptedOut(name)));
-        }
-        for (PolicySpec.NamedExpression condition : list(spec.matchConditions())) {
-            conditions.add(namedCondition(condition.name(), now.lower("matchConditions " + condition.name(), condition.expression())));
-        }
+        ArrayNode variables = variables(spec.variables(), now, SAME);
+        ArrayNode conditions = conditions(name, Boolean.TRUE.equals(spec.allowOptOut()), spec.matchConditions(), now);
         ArrayNode mutations = NODES.arrayNode();
         for (int i = 0; i < list(spec.mutations()).size(); i++) {
             MutatingPolicySpec.Mutation mutation = spec.mutations().get(i);
             ObjectNode node = NODES.objectNode();
             if (mutation.applyConfiguration() != null) {
                 // Its Object{…} literals are MutatingAdmissionPolicy's already; only the helpers are written out.
-                String lowered = new Expressions(identifiers(hasParams, false), SAME).lowerApplyConfiguration("mutations[" + i + "]",
+                String lowered = now.lowerApplyConfiguration("mutations[" + i + "]",
                         mutation.applyConfiguration().expression());
                 node.put("patchType", "ApplyConfiguration");
                 node.putObject("applyConfiguration").put("expression", lowered);
             } else {
-                String lowered = new Expressions(identifiers(hasParams, false), SAME).lowerPatch("mutations[" + i + "]",
+                String lowered = now.lowerPatch("mutations[" + i + "]",
                         mutation.jsonPatch().expression());
                 node.put("patchType", "JSONPatch");
                 node.putObject("jsonPatch").put("expression", lowered);
@@ -344,14 +324,20 @@ public final class Lowering {
         spec.putObject("paramKind").put("apiVersion", PARAMS_API_VERSION).put("kind", PARAMS_KIND);
     }
 
-    private static ObjectNode envelope(String apiVersion, String kind, String name, PolicyDocument from) {
+    /** An object the export writes: apiVersion, kind, name and the label that says Harbormaster manages it. */
+    static ObjectNode managed(String apiVersion, String kind, String name) {
         ObjectNode node = NODES.objectNode();
         node.put("apiVersion", apiVersion);
         node.put("kind", kind);
         ObjectNode metadata = node.putObject("metadata");
         metadata.put("name", name);
         metadata.putObject("labels").put("app.kubernetes.io/managed-by", "harbormaster");
-        ObjectNode annotations = metadata.putObject("annotations");
+        return node;
+    }
+
+    private static ObjectNode envelope(String apiVersion, String kind, String name, PolicyDocument from) {
+        ObjectNode node = managed(apiVersion, kind, name);
+        ObjectNode annotations = ((ObjectNode) node.get("metadata")).putObject("annotations");
         annotations.put(LOWERED_FROM, from.name());
         String description = from.metadata().annotations() == null ? null : from.metadata().annotations().get("harbormaster.dev/description");
         if (description != null) {
@@ -385,12 +371,7 @@ public final class Lowering {
     }
 
     private static ObjectNode binding(String kind, String apiVersion, String name, String paramsName, boolean hasParams, Set<Action> actions) {
-        ObjectNode node = NODES.objectNode();
-        node.put("apiVersion", apiVersion);
-        node.put("kind", kind);
-        ObjectNode metadata = node.putObject("metadata");
-        metadata.put("name", name);
-        metadata.putObject("labels").put("app.kubernetes.io/managed-by", "harbormaster");
+        ObjectNode node = managed(apiVersion, kind, name);
         ObjectNode spec = node.putObject("spec");
         spec.put("policyName", name);
         if (hasParams) {
@@ -404,12 +385,7 @@ public final class Lowering {
     }
 
     private static ObjectNode params(String name, JsonNode params) {
-        ObjectNode node = NODES.objectNode();
-        node.put("apiVersion", PARAMS_API_VERSION);
-        node.put("kind", PARAMS_KIND);
-        ObjectNode metadata = node.putObject("metadata");
-        metadata.put("name", name);
-        metadata.putObject("labels").put("app.kubernetes.io/managed-by", "harbormaster");
+        ObjectNode node = managed(PARAMS_API_VERSION, PARAMS_KIND, name);
         node.set("spec", params.deepCopy());
         return node;
     }
@@ -421,8 +397,27 @@ public final class Lowering {
         return node;
     }
 
-    private static ObjectNode namedCondition(String name, String expression) {
-        return named(name, expression);
+    /** A policy's variables lowered, each under the name {@code rename} gives it. */
+    private static ArrayNode variables(List<PolicySpec.NamedExpression> declared, Expressions expressions, UnaryOperator<String> rename)
+            throws Refusal {
+        ArrayNode variables = NODES.arrayNode();
+        for (PolicySpec.NamedExpression variable : list(declared)) {
+            variables.add(named(rename.apply(variable.name()), expressions.lower("variables." + variable.name(), variable.expression())));
+        }
+        return variables;
+    }
+
+    /** The opt-out condition where the policy allows one, then the policy's own match conditions lowered. */
+    private static ArrayNode conditions(String policy, boolean optOut, List<PolicySpec.NamedExpression> declared, Expressions expressions)
+            throws Refusal {
+        ArrayNode conditions = NODES.arrayNode();
+        if (optOut) {
+            conditions.add(named(OPT_OUT_CONDITION, OptOuts.notOptedOut(policy)));
+        }
+        for (PolicySpec.NamedExpression condition : list(declared)) {
+            conditions.add(named(condition.name(), expressions.lower("matchConditions " + condition.name(), condition.expression())));
+        }
+        return conditions;
     }
 
     private static void putIfAny(ObjectNode into, String field, ArrayNode values) {

@@ -1,6 +1,5 @@
 package dev.harbormaster.intree;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -15,12 +14,7 @@ final class ParamsCrd {
     }
 
     static ObjectNode definition() {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        ObjectNode crd = nodes.objectNode();
-        crd.put("apiVersion", "apiextensions.k8s.io/v1");
-        crd.put("kind", "CustomResourceDefinition");
-        crd.putObject("metadata").put("name", "policyparams.params.harbormaster.dev")
-                .putObject("labels").put("app.kubernetes.io/managed-by", "harbormaster");
+        ObjectNode crd = Lowering.managed("apiextensions.k8s.io/v1", "CustomResourceDefinition", "policyparams.params.harbormaster.dev");
         ObjectNode spec = crd.putObject("spec");
         spec.put("group", "params.harbormaster.dev");
         spec.put("scope", "Cluster");
