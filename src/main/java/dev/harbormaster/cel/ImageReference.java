@@ -24,17 +24,28 @@ public record ImageReference(String registry, String repository, String tag, Str
     private static final String LEGACY_REGISTRY = "index.docker.io";
     private static final int NAME_MAX = 255;
 
-    // The grammar's productions, as distribution/reference states them.
-    private static final String ALNUM = "[a-z0-9]+";
-    private static final String SEPARATOR = "(?:[._]|__|-+)";
-    private static final String PATH_COMPONENT = ALNUM + "(?:" + SEPARATOR + ALNUM + ")*";
-    private static final String PATH = PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*";
-    private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    private static final String HOST = "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])";
-    private static final Pattern DOMAIN = Pattern.compile(HOST + "(?::[0-9]+)?");
-    private static final String TAG = "[\\w][\\w.-]{0,127}";
-    private static final String DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-    private static final Pattern REMAINDER = Pattern.compile("(" + PATH + ")(?::(" + TAG + "))?(?:@(" + DIGEST + "))?");
+    /**
+     * The grammar's productions, as distribution/reference states them (regular expressions that
+     * java.util.regex and RE2 read alike): here, and in the lowering's expansion of image() into
+     * Kubernetes' CEL.
+     */
+    public static final class Grammar {
+        private static final String ALNUM = "[a-z0-9]+";
+        private static final String SEPARATOR = "(?:[._]|__|-+)";
+        private static final String PATH_COMPONENT = ALNUM + "(?:" + SEPARATOR + ALNUM + ")*";
+        public static final String PATH = PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*";
+        private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+        /** A registry host, with its port. */
+        public static final String DOMAIN = "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
+        public static final String TAG = "[\\w][\\w.-]{0,127}";
+        public static final String DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+
+        private Grammar() {
+        }
+    }
+
+    private static final Pattern DOMAIN = Pattern.compile(Grammar.DOMAIN);
+    private static final Pattern REMAINDER = Pattern.compile("(" + Grammar.PATH + ")(?::(" + Grammar.TAG + "))?(?:@(" + Grammar.DIGEST + "))?");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-f0-9]{64}");
     // The algorithms go-digest registers, with the length of their lowercase hex encoding.
     private static final Map<String, Integer> DIGEST_HEX = Map.of("sha256", 64, "sha384", 96, "sha512", 128);

@@ -3,6 +3,7 @@ package dev.harbormaster.intree;
 import dev.cel.common.ast.CelExpr;
 import dev.harbormaster.cel.CelPrinter;
 import dev.harbormaster.cel.CelPrinter.Refusal;
+import dev.harbormaster.cel.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -173,15 +174,9 @@ final class HelperExpansion implements CelPrinter.Rewrite {
     }
 
     // The distribution reference grammar, as ImageReference states it (RE2 accepts it as written).
-    private static final String ALNUM = "[a-z0-9]+";
-    private static final String SEPARATOR = "(?:[._]|__|-+)";
-    private static final String PATH_COMPONENT = ALNUM + "(?:" + SEPARATOR + ALNUM + ")*";
-    private static final String PATH = PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*";
-    private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    private static final String DOMAIN = "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
-    private static final String TAG = "[\\w][\\w.-]{0,127}";
-    private static final String DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-    private static final String REMAINDER = "^(?:" + PATH + ")(?::(?:" + TAG + "))?(?:@(?:" + DIGEST + "))?$";
+    private static final String DOMAIN = ImageReference.Grammar.DOMAIN;
+    private static final String REMAINDER = "^(?:" + ImageReference.Grammar.PATH + ")(?::(?:" + ImageReference.Grammar.TAG + "))?(?:@(?:"
+            + ImageReference.Grammar.DIGEST + "))?$";
 
     /**
      * Binds, around {@code body}, the steps of ImageReference.parse for the reference in hm_s:
