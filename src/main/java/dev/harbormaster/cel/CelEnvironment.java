@@ -80,7 +80,7 @@ public final class CelEnvironment {
                 CelListsExtensions.Function.DISTINCT, CelListsExtensions.Function.REVERSE, CelListsExtensions.Function.SORT);
         var math = CelExtensions.math(options);
         var encoders = CelExtensions.encoders(options);
-        var builder = CelFactory.standardCelBuilder()
+        var builder = CelFactory.plannerCelBuilder()
                 .setOptions(options)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar(OBJECT, SimpleType.DYN)

@@ -6,9 +6,15 @@ import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CelExpression;
 import dev.harbormaster.cel.CelJson;
 import dev.harbormaster.cel.CelResult;
+import dev.harbormaster.cel.CelViews;
 import dev.harbormaster.cluster.ClusterView;
 import dev.harbormaster.policy.CompiledPolicy;
-import java.util.AbstractMap;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.common.values.CelValue;
+import dev.cel.common.values.SelectableValue;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,23 +49,34 @@ final class Activation implements CelVariableResolver {
         return expression.eval(this, budget);
     }
 
+    /**
+     * The planner also asks for qualified names ("variables.x") before it selects step by step: a name
+     * that is not one of the variables is absent. The JSON values go in as {@link CelViews}, which the
+     * planner reads without walking them.
+     */
     @Override
     public Optional<Object> find(String name) {
-        Object value = switch (name) {
-            case CelEnvironment.OBJECT -> input.object();
-            case CelEnvironment.OLD_OBJECT -> input.oldObject();
-            case CelEnvironment.REQUEST -> input.request();
-            case CelEnvironment.PARAMS -> params;
-            case CelEnvironment.NAMESPACE_OBJECT -> namespaceObject;
-            case CelEnvironment.VARIABLES -> variables;
-            case CelEnvironment.CLUSTER -> cluster;
-            default -> null;
-        };
+        Object value;
+        switch (name) {
+            case CelEnvironment.OBJECT -> value = CelViews.of(input.object());
+            case CelEnvironment.OLD_OBJECT -> value = CelViews.of(input.oldObject());
+            case CelEnvironment.REQUEST -> value = CelViews.of(input.request());
+            case CelEnvironment.PARAMS -> value = CelViews.of(params);
+            case CelEnvironment.NAMESPACE_OBJECT -> value = CelViews.of(namespaceObject);
+            case CelEnvironment.VARIABLES -> value = variables;
+            case CelEnvironment.CLUSTER -> value = cluster;
+            default -> {
+                return Optional.empty();
+            }
+        }
         // An absent object (DELETE has no object, CREATE no oldObject) reads as null, not as unknown.
         return Optional.of(value == null ? dev.cel.common.values.NullValue.NULL_VALUE : value);
     }
 
-    private final class LazyVariables extends AbstractMap<String, Object> {
+    private static final CelType VARIABLES_TYPE = MapType.create(SimpleType.STRING, SimpleType.DYN);
+
+    /** A CelValue, so that the planner selects from it instead of walking (and so evaluating) every variable. */
+    private final class LazyVariables extends CelValue implements Map<String, Object>, SelectableValue<String> {
         private final List<CompiledPolicy.Named> declared;
         /** Each variable's value, by position; null until it has been evaluated. */
         private final Object[] values;
@@ -79,8 +96,43 @@ final class Activation implements CelVariableResolver {
         }
 
         @Override
+        public Object value() {
+            return this;
+        }
+
+        @Override
+        public boolean isZeroValue() {
+            return declared.isEmpty();
+        }
+
+        @Override
+        public CelType celType() {
+            return VARIABLES_TYPE;
+        }
+
+        @Override
+        public Object select(String name) {
+            return get(name);
+        }
+
+        @Override
+        public Optional<?> find(String name) {
+            return containsKey(name) ? Optional.of(get(name)) : Optional.empty();
+        }
+
+        @Override
         public boolean containsKey(Object key) {
             return indexOf(key) >= 0;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return declared.isEmpty();
+        }
+
+        @Override
+        public boolean containsValue(Object value) {
+            return entries().containsValue(value);
         }
 
         /** Without evaluating anything: the budget charges a map by its size, and variables are read lazily. */
@@ -99,7 +151,7 @@ final class Activation implements CelVariableResolver {
                 CompiledPolicy.Named variable = declared.get(index);
                 CelResult result = eval(variable.expression());
                 if (result instanceof CelResult.Value value) {
-                    values[index] = CelJson.isNull(value.value()) ? dev.cel.common.values.NullValue.NULL_VALUE : value.value();
+                    values[index] = CelJson.isNull(value.value()) ? dev.cel.common.values.NullValue.NULL_VALUE : CelViews.of(value.value());
                 } else {
                     values[index] = ((CelResult.Failure) result).of(variable.name());
                 }
@@ -115,13 +167,67 @@ final class Activation implements CelVariableResolver {
             return values[index];
         }
 
-        @Override
-        public Set<Entry<String, Object>> entrySet() {
+        /** Every variable, evaluated: only for a whole-map read such as {@code variables == {...}}. */
+        private Map<String, Object> entries() {
             Map<String, Object> all = new LinkedHashMap<>();
             for (CompiledPolicy.Named variable : declared) {
                 all.put(variable.name(), get(variable.name()));
             }
-            return all.entrySet();
+            return all;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return java.util.Collections.unmodifiableMap(entries()).entrySet();
+        }
+
+        @Override
+        public Set<String> keySet() {
+            Set<String> names = new java.util.LinkedHashSet<>();
+            for (CompiledPolicy.Named variable : declared) {
+                names.add(variable.name());
+            }
+            return java.util.Collections.unmodifiableSet(names);
+        }
+
+        @Override
+        public Collection<Object> values() {
+            return java.util.Collections.unmodifiableCollection(entries().values());
+        }
+
+        @Override
+        public Object put(String key, Object value) {
+            throw new UnsupportedOperationException("variables are read-only");
+        }
+
+        @Override
+        public Object remove(Object key) {
+            throw new UnsupportedOperationException("variables are read-only");
+        }
+
+        @Override
+        public void putAll(Map<? extends String, ?> other) {
+            throw new UnsupportedOperationException("variables are read-only");
+        }
+
+        @Override
+        public void clear() {
+            throw new UnsupportedOperationException("variables are read-only");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || entries().equals(other);
+        }
+
+        @Override
+        public int hashCode() {
+            return entries().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return entries().toString();
         }
     }
 }
