@@ -78,20 +78,21 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
 
     @Override
     public void setRuntimeOptions(CelRuntimeBuilder runtime) {
+        // Parts of the object and cluster objects go back as CelViews, which the planner does not walk.
         runtime.addFunctionBindings(
-                CelFunctionBinding.from("workload_podSpec", Object.class, object -> orEmpty(Workloads.podSpec(object))),
+                CelFunctionBinding.from("workload_podSpec", Object.class, object -> CelViews.of(orEmpty(Workloads.podSpec(object)))),
                 CelFunctionBinding.from("workload_podSpecPath", Object.class, Workloads::podSpecPath),
                 CelFunctionBinding.from("workload_podSpecPointer", Object.class, object -> "/" + Workloads.podSpecPath(object).replace('.', '/')),
-                CelFunctionBinding.from("workload_podLabels", Object.class, object -> orEmpty(Workloads.podLabels(object))),
-                CelFunctionBinding.from("workload_containers", Object.class, object -> Workloads.containers(object, "containers")),
-                CelFunctionBinding.from("workload_initContainers", Object.class, object -> Workloads.containers(object, "initContainers")),
+                CelFunctionBinding.from("workload_podLabels", Object.class, object -> CelViews.of(orEmpty(Workloads.podLabels(object)))),
+                CelFunctionBinding.from("workload_containers", Object.class, object -> CelViews.of(Workloads.containers(object, "containers"))),
+                CelFunctionBinding.from("workload_initContainers", Object.class, object -> CelViews.of(Workloads.containers(object, "initContainers"))),
                 CelFunctionBinding.from("workload_ephemeralContainers", Object.class,
-                        object -> Workloads.containers(object, "ephemeralContainers")),
-                CelFunctionBinding.from("workload_allContainers", Object.class, HarbormasterLibrary::allContainers),
+                        object -> CelViews.of(Workloads.containers(object, "ephemeralContainers"))),
+                CelFunctionBinding.from("workload_allContainers", Object.class, object -> CelViews.of(allContainers(object))),
                 CelFunctionBinding.from("image_string", String.class, HarbormasterLibrary::image),
                 CelFunctionBinding.from("isImage_string", String.class, ref -> ImageReference.invalidReason(ref).isEmpty()),
                 CelFunctionBinding.from("image_invalidReason_string", String.class, ref -> ImageReference.invalidReason(ref).orElse("")),
-                CelFunctionBinding.from("workload_podAnnotations", Object.class, object -> orEmpty(Workloads.podAnnotations(object))),
+                CelFunctionBinding.from("workload_podAnnotations", Object.class, object -> CelViews.of(orEmpty(Workloads.podAnnotations(object)))),
                 CelFunctionBinding.from("workload_containerPath", Object.class, String.class, Workloads::containerPath),
                 CelFunctionBinding.from("workload_annotation", List.of(Object.class, Object.class, String.class),
                         args -> Workloads.annotation(args[0], args[1], (String) args[2])),
@@ -147,7 +148,7 @@ public final class HarbormasterLibrary implements CelCompilerLibrary, CelRuntime
             view.unavailable().ifPresent(reason -> {
                 throw new ClusterUnavailable(reason);
             });
-            return lookup.apply(view, namespace);
+            return CelViews.of(lookup.apply(view, namespace));
         });
     }
 

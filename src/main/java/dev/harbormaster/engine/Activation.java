@@ -34,6 +34,9 @@ final class Activation implements CelVariableResolver {
     private final ClusterView cluster;
     private final Budget budget;
     private final LazyVariables variables;
+    /** What find gives for each name, made at the first read: the planner asks for the same names again and again. */
+    @SuppressWarnings("unchecked")
+    private final Optional<Object>[] roots = new Optional[7];
 
     Activation(AdmissionInput input, CompiledPolicy policy, Map<String, Object> namespaceObject, ClusterView cluster, Budget budget) {
         this.input = input;
@@ -56,21 +59,33 @@ final class Activation implements CelVariableResolver {
      */
     @Override
     public Optional<Object> find(String name) {
-        Object value;
-        switch (name) {
-            case CelEnvironment.OBJECT -> value = CelViews.of(input.object());
-            case CelEnvironment.OLD_OBJECT -> value = CelViews.of(input.oldObject());
-            case CelEnvironment.REQUEST -> value = CelViews.of(input.request());
-            case CelEnvironment.PARAMS -> value = CelViews.of(params);
-            case CelEnvironment.NAMESPACE_OBJECT -> value = CelViews.of(namespaceObject);
-            case CelEnvironment.VARIABLES -> value = variables;
-            case CelEnvironment.CLUSTER -> value = cluster;
-            default -> {
-                return Optional.empty();
-            }
+        int index = switch (name) {
+            case CelEnvironment.OBJECT -> 0;
+            case CelEnvironment.OLD_OBJECT -> 1;
+            case CelEnvironment.REQUEST -> 2;
+            case CelEnvironment.PARAMS -> 3;
+            case CelEnvironment.NAMESPACE_OBJECT -> 4;
+            case CelEnvironment.VARIABLES -> 5;
+            case CelEnvironment.CLUSTER -> 6;
+            default -> -1;
+        };
+        if (index < 0) {
+            return Optional.empty();
         }
-        // An absent object (DELETE has no object, CREATE no oldObject) reads as null, not as unknown.
-        return Optional.of(value == null ? dev.cel.common.values.NullValue.NULL_VALUE : value);
+        if (roots[index] == null) {
+            Object value = switch (index) {
+                case 0 -> CelViews.of(input.object());
+                case 1 -> CelViews.of(input.oldObject());
+                case 2 -> CelViews.of(input.request());
+                case 3 -> CelViews.of(params);
+                case 4 -> CelViews.of(namespaceObject);
+                case 5 -> variables;
+                default -> cluster;
+            };
+            // An absent object (DELETE has no object, CREATE no oldObject) reads as null, not as unknown.
+            roots[index] = Optional.of(value == null ? dev.cel.common.values.NullValue.NULL_VALUE : value);
+        }
+        return roots[index];
     }
 
     private static final CelType VARIABLES_TYPE = MapType.create(SimpleType.STRING, SimpleType.DYN);

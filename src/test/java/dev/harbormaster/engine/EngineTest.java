@@ -89,6 +89,38 @@ class EngineTest {
     }
 
     @Test
+    void readingOneVariableEvaluatesThatVariableOnly() throws Exception {
+        // "broken" fails whenever it is evaluated (no such key); a policy that reads only "fine" must pass,
+        // and one that reads "broken" must fail with its reason, as in ValidatingAdmissionPolicy.
+        String document = """
+                apiVersion: harbormaster.dev/v1alpha1
+                kind: ValidatingPolicy
+                metadata: {name: %s}
+                spec:
+                  validationActions: [Deny]
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
+                  variables:
+                  - {name: broken, expression: "object.data.missing == 'x'"}
+                  - {name: fine, expression: "size(object.data) == 1"}
+                  validations:
+                  - expression: %s
+                    message: denied
+                """;
+        PolicySet set = policies(document.formatted("reads-fine", "variables.fine"), document.formatted("reads-broken", "variables.broken"));
+
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of("present", "1")), set, ClusterView.OFFLINE);
+
+        assertThat(verdict.results()).extracting(PolicyResult::policy, PolicyResult::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("reads-broken", Outcome.ERROR),
+                org.assertj.core.groups.Tuple.tuple("reads-fine", Outcome.PASS));
+        assertThat(verdict.denial().message()).startsWith("[reads-broken] ConfigMap settings: validations[0] could not be evaluated: ")
+                .contains("broken").contains("missing").doesNotContain("reads-fine");
+    }
+
+    @Test
     void theDenialCarriesTheReasonAndCodeOfTheFirstDenyingPolicy() throws Exception {
         PolicySet set = policies(
                 policy("a-forbidden", "Deny", "Fail", "\"false\"", "first", "Forbidden"),
