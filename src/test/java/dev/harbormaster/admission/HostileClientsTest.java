@@ -33,7 +33,8 @@ class HostileClientsTest {
     public static class ShortTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.idle-timeout", TIMEOUT_MS + "ms", "harbormaster.http.request-timeout", TIMEOUT_MS + "ms");
+            return Map.of("quarkus.http.idle-timeout", TIMEOUT_MS + "ms", "harbormaster.http.request-timeout", TIMEOUT_MS + "ms",
+                    "quarkus.tls.webhook.handshake-timeout", TIMEOUT_MS + "ms");
         }
     }
 
@@ -94,6 +95,23 @@ class HostileClientsTest {
         double before = metrics.counter("harbormaster.http.connection.failures").count();
         try (SSLSocket socket = connect("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")) {
             assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (metrics.counter("harbormaster.http.connection.failures").count() == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(metrics.counter("harbormaster.http.connection.failures").count()).isEqualTo(before + 1);
+    }
+
+    /** A client that connects and never starts its handshake: closed at the handshake timeout, and counted. */
+    @Test
+    void aHandshakeNeverStartedIsClosedAndCounted() throws Exception {
+        double before = metrics.counter("harbormaster.http.connection.failures").count();
+        try (java.net.Socket socket = new java.net.Socket("localhost", server.getPort())) {
+            socket.setSoTimeout(20_000);
+            long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(TIMEOUT_MS + 5000);
         }
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (metrics.counter("harbormaster.http.connection.failures").count() == before && System.nanoTime() < deadline) {
