@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
  * size limit (harbormaster.admission.max-request-bytes, so it is never buffered), a body in an encoding
  * the doors do not decode, a Content-Type that does not parse; and a deadline for reading and
  * answering a request, so that a client that announces more body than it sends cannot hold a
- * connection (the idle timeout covers a client that stops mid-headers).
+ * connection (before a request is complete, {@link ConnectionGuards} and the idle timeout bound it).
  */
 @ApplicationScoped
 public class RequestGuards {

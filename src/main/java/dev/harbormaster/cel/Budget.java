@@ -81,15 +81,14 @@ public final class Budget {
     final class Meter implements CelEvaluationListener {
         private long expressionSpent;
         private int nodes;
+
         @Override
         public void callback(CelExpr expr, Object result) {
-            long cost = builds(expr) ? 1 + size(result) / SIZE_PER_UNIT : 1;
+            // Most nodes give a scalar: no look at the node's kind for those.
+            long cost = isScalar(result) || !builds(expr) ? 1 : 1 + size(result) / SIZE_PER_UNIT;
             nodes++;
             expressionSpent += cost;
             spent += cost;
-            if (expressionSpent > peakExpression) {
-                peakExpression = expressionSpent;
-            }
             if (expressionSpent > limits.expressionCost()) {
                 stop("cost limit exceeded: the expression took more than " + limits.expressionCost() + " (harbormaster.cel.cost-limit)");
             }
@@ -101,6 +100,19 @@ public final class Budget {
                 stop("deadline exceeded: the request's policies took more than " + limits.deadline().toMillis()
                         + " ms (harbormaster.cel.request-deadline)");
             }
+        }
+
+        /** Called once the expression's evaluation is over, however it ended. */
+        void finished() {
+            peakExpression = Math.max(peakExpression, expressionSpent);
+        }
+
+        private static boolean isScalar(Object value) {
+            if (value == null) {
+                return true;
+            }
+            Class<?> type = value.getClass();
+            return type == Boolean.class || type == Long.class || type == Double.class;
         }
 
         /**
@@ -115,14 +127,6 @@ public final class Budget {
         }
 
         private long size(Object value) {
-            if (value == null) {
-                return 0;
-            }
-            // Most values are scalars: exact class checks first, before any interface test.
-            Class<?> type = value.getClass();
-            if (type == Boolean.class || type == Long.class || type == Double.class) {
-                return 0;
-            }
             if (value instanceof String text) {
                 if (text.length() > MAX_STRING_LENGTH) {
                     stop("size limit exceeded: a string of " + text.length() + " characters, over " + MAX_STRING_LENGTH);

@@ -44,6 +44,8 @@ public final class CelExpression {
         } catch (StackOverflowError e) {
             // A deeply nested value or expression: the thread's stack is a bound too.
             return new CelResult.Failure("too deeply nested to evaluate", CelResult.Failure.Kind.BOUND);
+        } finally {
+            meter.finished();
         }
     }
 

@@ -14,10 +14,50 @@ import java.util.function.Predicate;
 public final class LabelSelectors {
 
     private static final Set<String> FIELDS = Set.of("matchLabels", "matchExpressions");
-    /** A label name or value: at most 63 characters, alphanumeric at both ends, '-', '_' and '.' inside. */
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
-    /** A key's prefix: a DNS subdomain of at most 253 characters. */
-    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /** The grammar of label names and values and of key prefixes, apimachinery's, checked by hand: selects() runs per request. */
+    static boolean isLabelValue(String text) {
+        int n = text.length();
+        if (n == 0) {
+            return true;
+        }
+        if (n > 63 || !isAlphanumeric(text.charAt(0)) || !isAlphanumeric(text.charAt(n - 1))) {
+            return false;
+        }
+        for (int i = 1; i < n - 1; i++) {
+            char c = text.charAt(i);
+            if (!isAlphanumeric(c) && c != '-' && c != '_' && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A DNS subdomain: at most 253 characters, dot-separated labels of lower-case alphanumerics and '-', alphanumeric at both ends. */
+    static boolean isDnsSubdomain(String text) {
+        int n = text.length();
+        if (n == 0 || n > 253) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= n; i++) {
+            if (i == n || text.charAt(i) == '.') {
+                if (i == labelStart || text.charAt(i - 1) == '-' || text.charAt(labelStart) == '-') {
+                    return false;
+                }
+                labelStart = i + 1;
+            } else {
+                char c = text.charAt(i);
+                if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlphanumeric(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
 
     private LabelSelectors() {
     }
@@ -40,7 +80,7 @@ public final class LabelSelectors {
             for (Map.Entry<?, ?> entry : matchLabels.entrySet()) {
                 Object key = entry.getKey();
                 checkKey(String.valueOf(key));
-                if (!(entry.getValue() instanceof String value) || !NAME.matcher(value).matches()) {
+                if (!(entry.getValue() instanceof String value) || !isLabelValue(value)) {
                     throw new IllegalArgumentException("matchLabels[" + key + "]: " + entry.getValue()
                             + " is not a label value (a string of at most 63 characters, alphanumeric at both ends, '-', '_' or '.' inside)");
                 }
@@ -66,8 +106,7 @@ public final class LabelSelectors {
         int slash = key.indexOf('/');
         String prefix = slash < 0 ? null : key.substring(0, slash);
         String name = slash < 0 ? key : key.substring(slash + 1);
-        boolean valid = !name.isEmpty() && NAME.matcher(name).matches()
-                && (prefix == null || prefix.length() <= 253 && PREFIX.matcher(prefix).matches());
+        boolean valid = !name.isEmpty() && isLabelValue(name) && (prefix == null || isDnsSubdomain(prefix));
         if (!valid) {
             throw new IllegalArgumentException("'" + key + "' is not a label key (an optional DNS subdomain prefix and '/', "
                     + "then at most 63 characters, alphanumeric at both ends, '-', '_' or '.' inside)");
@@ -95,7 +134,7 @@ public final class LabelSelectors {
             throw new IllegalArgumentException("operator " + operator + " for key " + key + " takes no values, got " + values);
         }
         for (String value : values) {
-            if (!NAME.matcher(value).matches()) {
+            if (!isLabelValue(value)) {
                 throw new IllegalArgumentException("value '" + value + "' for key " + key + " is not a label value");
             }
         }

@@ -33,7 +33,8 @@ class HostileClientsTest {
     public static class ShortTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.idle-timeout", TIMEOUT_MS + "ms", "harbormaster.http.request-timeout", TIMEOUT_MS + "ms");
+            return Map.of("quarkus.http.idle-timeout", TIMEOUT_MS + "ms", "harbormaster.http.request-timeout", TIMEOUT_MS + "ms",
+                    "quarkus.tls.webhook.handshake-timeout", TIMEOUT_MS + "ms");
         }
     }
 
@@ -85,6 +86,40 @@ class HostileClientsTest {
         }
     }
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    /** Vert.x only writes these at TRACE, to a handler Quarkus does not expose: ConnectionFailures counts them (and logs a line). */
+    @Test
+    void aRefusedHandshakeIsCounted() throws Exception {
+        double before = metrics.counter("harbormaster.http.connection.failures").count();
+        try (SSLSocket socket = connect("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")) {
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (metrics.counter("harbormaster.http.connection.failures").count() == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(metrics.counter("harbormaster.http.connection.failures").count()).isEqualTo(before + 1);
+    }
+
+    /** A client that connects and never starts its handshake: closed at the handshake timeout, and counted. */
+    @Test
+    void aHandshakeNeverStartedIsClosedAndCounted() throws Exception {
+        double before = metrics.counter("harbormaster.http.connection.failures").count();
+        try (java.net.Socket socket = new java.net.Socket("localhost", server.getPort())) {
+            socket.setSoTimeout(20_000);
+            long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(TIMEOUT_MS + 5000);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (metrics.counter("harbormaster.http.connection.failures").count() == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(metrics.counter("harbormaster.http.connection.failures").count()).isEqualTo(before + 1);
+    }
+
     // --- slow and short clients -----------------------------------------------------------------
 
     /** How long the server takes to close a connection after {@code sent}, in ms (fails if it never does). */
@@ -113,6 +148,85 @@ class HostileClientsTest {
     void aSlowlorisClientStalledMidHeadersIsDisconnected() throws Exception {
         long ms = closedAfter("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: appl");
         assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+    }
+
+    /** A byte of headers every 300 ms: Vert.x's idle timer sees only whole HTTP/1 messages, so this is idle to it. */
+    @Test
+    void aSlowlorisClientTricklingItsHeadersIsDisconnected() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            socket.startHandshake();
+            OutputStream out = socket.getOutputStream();
+            socket.setSoTimeout(300);
+            long start = System.nanoTime();
+            boolean closed = false;
+            byte[] headers = ("POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + "a".repeat(10_000)).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; !closed && i < headers.length && System.nanoTime() - start < 20_000_000_000L; i++) {
+                try {
+                    out.write(headers[i]);
+                    out.flush();
+                    closed = socket.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing to read yet: go on trickling
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(closed).as("closed within 20 s").isTrue();
+            assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+        }
+    }
+
+    /**
+     * The same over HTTP/2: a HEADERS frame without END_HEADERS, then one CONTINUATION frame of one
+     * byte every 300 ms. Each is a whole frame, so the connection is never idle; it is never answered
+     * either, which is what ConnectionGuards cuts (fails without it).
+     */
+    @Test
+    void anHttp2ClientTricklingItsHeadersIsDisconnected() throws Exception {
+        try (SSLSocket socket = connect("TLSv1.3")) {
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"h2"});
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+            OutputStream out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(frame(4, 0, 0, new byte[0]));                       // SETTINGS
+            // :method POST (indexed 3), :scheme https (7), :path / (4): no END_HEADERS, no END_STREAM.
+            out.write(frame(1, 0, 1, new byte[] {(byte) 0x83, (byte) 0x87, (byte) 0x84}));
+            out.flush();
+            socket.setSoTimeout(300);
+            long start = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - start < 20_000_000_000L) {
+                try {
+                    out.write(frame(9, 0, 1, new byte[] {(byte) 0x86}));   // CONTINUATION: :scheme http, again
+                    out.flush();
+                    InputStream in = socket.getInputStream();
+                    while (!closed) {
+                        closed = in.read() == -1;                          // the server's SETTINGS and its ack, then the close
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing more to read: go on trickling
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(closed).as("closed within 20 s").isTrue();
+            assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+        }
+    }
+
+    /** An HTTP/2 frame: 24-bit length, type, flags, 31-bit stream id, payload. */
+    private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(9 + payload.length);
+        frame.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length);
+        frame.put((byte) type).put((byte) flags).putInt(stream).put(payload);
+        return frame.array();
     }
 
     /** Stalled after part of its body: the idle timeout. */
