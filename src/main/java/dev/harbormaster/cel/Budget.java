@@ -84,8 +84,8 @@ public final class Budget {
 
         @Override
         public void callback(CelExpr expr, Object result) {
-            // Most nodes give a scalar: no look at the node's kind for those.
-            long cost = isScalar(result) || !builds(expr) ? 1 : 1 + size(result) / SIZE_PER_UNIT;
+            // Most nodes give a scalar: for those only a field chain's length matters, not what they build.
+            long cost = isScalar(result) || !builds(expr) ? steps(expr) : 1 + size(result) / SIZE_PER_UNIT;
             nodes++;
             expressionSpent += cost;
             spent += cost;
@@ -124,6 +124,25 @@ public final class Budget {
                 case CALL, LIST, MAP, STRUCT, COMPREHENSION -> true;
                 default -> false;
             };
+        }
+
+        /**
+         * What a name or field read costs: one per step. cel-java's planner reports a chain of field reads
+         * ({@code object.spec.template}) as one node, the name with its fields; each step is one read, as
+         * Kubernetes counts it, so the chain costs its length (without the operand when that is not a name,
+         * which is charged as its own node).
+         */
+        private static int steps(CelExpr expr) {
+            int selects = 0;
+            if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT && expr.select().testOnly()) {
+                // has(a.b): the planner reports the test twice, its operand not as a chain.
+                return 1;
+            }
+            while (expr.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+                expr = expr.select().operand();
+                selects++;
+            }
+            return selects == 0 ? 1 : expr.getKind() == CelExpr.ExprKind.Kind.IDENT ? selects + 1 : selects;
         }
 
         private long size(Object value) {
