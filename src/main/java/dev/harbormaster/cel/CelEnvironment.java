@@ -22,6 +22,8 @@ import dev.cel.runtime.CelEvaluationException;
  * {@code list.transformList(i, v, …)}, lists, {@code cel.bind}, base64, math) and the Kubernetes and
  * Harbormaster libraries. {@code lists.range(n)} is left out: it allocates a list of any size in one
  * step, before the budget sees its size. Immutable and thread-safe; programs it compiles are too.
+ * Programs run on cel-java's planner, which walks every plain Map or List it reads: hand it the
+ * request's values as {@link CelViews}.
  */
 public final class CelEnvironment {
 
