@@ -153,28 +153,10 @@ class HostileClientsTest {
     /** A byte of headers every 300 ms: Vert.x's idle timer sees only whole HTTP/1 messages, so this is idle to it. */
     @Test
     void aSlowlorisClientTricklingItsHeadersIsDisconnected() throws Exception {
+        byte[] headers = ("POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + "a".repeat(10_000)).getBytes(StandardCharsets.US_ASCII);
         try (SSLSocket socket = connect("TLSv1.3")) {
             socket.startHandshake();
-            OutputStream out = socket.getOutputStream();
-            socket.setSoTimeout(300);
-            long start = System.nanoTime();
-            boolean closed = false;
-            byte[] headers = ("POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + "a".repeat(10_000)).getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; !closed && i < headers.length && System.nanoTime() - start < 20_000_000_000L; i++) {
-                try {
-                    out.write(headers[i]);
-                    out.flush();
-                    closed = socket.getInputStream().read() == -1;
-                } catch (java.net.SocketTimeoutException stillOpen) {
-                    // nothing to read yet: go on trickling
-                } catch (IOException e) {
-                    closed = true;
-                }
-            }
-            long ms = (System.nanoTime() - start) / 1_000_000;
-
-            assertThat(closed).as("closed within 20 s").isTrue();
-            assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+            assertThat(closedWhileTrickling(socket, i -> new byte[] {headers[i % headers.length]})).isLessThan(TIMEOUT_MS + 5000);
         }
     }
 
@@ -197,27 +179,8 @@ class HostileClientsTest {
             // :method POST (indexed 3), :scheme https (7), :path / (4): no END_HEADERS, no END_STREAM.
             out.write(frame(1, 0, 1, new byte[] {(byte) 0x83, (byte) 0x87, (byte) 0x84}));
             out.flush();
-            socket.setSoTimeout(300);
-            long start = System.nanoTime();
-            boolean closed = false;
-            while (!closed && System.nanoTime() - start < 20_000_000_000L) {
-                try {
-                    out.write(frame(9, 0, 1, new byte[] {(byte) 0x86}));   // CONTINUATION: :scheme http, again
-                    out.flush();
-                    InputStream in = socket.getInputStream();
-                    while (!closed) {
-                        closed = in.read() == -1;                          // the server's SETTINGS and its ack, then the close
-                    }
-                } catch (java.net.SocketTimeoutException stillOpen) {
-                    // nothing more to read: go on trickling
-                } catch (IOException e) {
-                    closed = true;
-                }
-            }
-            long ms = (System.nanoTime() - start) / 1_000_000;
-
-            assertThat(closed).as("closed within 20 s").isTrue();
-            assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+            // CONTINUATION: :scheme http, again
+            assertThat(closedWhileTrickling(socket, i -> frame(9, 0, 1, new byte[] {(byte) 0x86}))).isLessThan(TIMEOUT_MS + 5000);
         }
     }
 
@@ -242,27 +205,37 @@ class HostileClientsTest {
     void aClientTricklingItsBodyIsDisconnectedAtTheRequestDeadline() throws Exception {
         try (SSLSocket socket = connect("TLSv1.3")) {
             socket.startHandshake();
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            socket.getOutputStream().write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            long start = System.nanoTime();
-            socket.setSoTimeout(300);
-            boolean closed = false;
-            while (!closed && System.nanoTime() - start < 20_000_000_000L) {
-                try {
-                    out.write(' ');
-                    out.flush();
-                    closed = socket.getInputStream().read() == -1;
-                } catch (java.net.SocketTimeoutException stillOpen) {
-                    // nothing to read yet: go on trickling
-                } catch (IOException e) {
-                    closed = true;
-                }
-            }
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            assertThat(closed).as("closed within 20 s").isTrue();
-            assertThat(ms).isBetween(TIMEOUT_MS - 500, TIMEOUT_MS + 5000);
+            assertThat(closedWhileTrickling(socket, i -> new byte[] {' '})).isBetween(TIMEOUT_MS - 500, TIMEOUT_MS + 5000);
         }
+    }
+
+    /**
+     * Sends piece 0, 1, 2, … one every 300 ms, reading whatever the server says in between, until the
+     * server closes the connection: how long that took, in ms (fails if it has not after 20 s).
+     */
+    private static long closedWhileTrickling(SSLSocket socket, java.util.function.IntFunction<byte[]> piece) throws IOException {
+        socket.setSoTimeout(300);
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        long start = System.nanoTime();
+        boolean closed = false;
+        for (int i = 0; !closed && System.nanoTime() - start < 20_000_000_000L; i++) {
+            try {
+                out.write(piece.apply(i));
+                out.flush();
+                while (!closed) {
+                    closed = in.read() == -1;
+                }
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // nothing more to read: go on trickling
+            } catch (IOException e) {
+                closed = true;
+            }
+        }
+        assertThat(closed).as("closed within 20 s").isTrue();
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /** The shipped configuration bounds both (the test profile shortens them). */
