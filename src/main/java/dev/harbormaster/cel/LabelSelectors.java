@@ -14,50 +14,6 @@ import java.util.function.Predicate;
 public final class LabelSelectors {
 
     private static final Set<String> FIELDS = Set.of("matchLabels", "matchExpressions");
-    /** The grammar of label names and values and of key prefixes, apimachinery's, checked by hand: selects() runs per request. */
-    static boolean isLabelValue(String text) {
-        int n = text.length();
-        if (n == 0) {
-            return true;
-        }
-        if (n > 63 || !isAlphanumeric(text.charAt(0)) || !isAlphanumeric(text.charAt(n - 1))) {
-            return false;
-        }
-        for (int i = 1; i < n - 1; i++) {
-            char c = text.charAt(i);
-            if (!isAlphanumeric(c) && c != '-' && c != '_' && c != '.') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A DNS subdomain: at most 253 characters, dot-separated labels of lower-case alphanumerics and '-', alphanumeric at both ends. */
-    static boolean isDnsSubdomain(String text) {
-        int n = text.length();
-        if (n == 0 || n > 253) {
-            return false;
-        }
-        int labelStart = 0;
-        for (int i = 0; i <= n; i++) {
-            if (i == n || text.charAt(i) == '.') {
-                if (i == labelStart || text.charAt(i - 1) == '-' || text.charAt(labelStart) == '-') {
-                    return false;
-                }
-                labelStart = i + 1;
-            } else {
-                char c = text.charAt(i);
-                if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static boolean isAlphanumeric(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
-    }
 
     private LabelSelectors() {
     }
@@ -80,7 +36,7 @@ public final class LabelSelectors {
             for (Map.Entry<?, ?> entry : matchLabels.entrySet()) {
                 Object key = entry.getKey();
                 checkKey(String.valueOf(key));
-                if (!(entry.getValue() instanceof String value) || !isLabelValue(value)) {
+                if (!(entry.getValue() instanceof String value) || !NamedFormats.isLabelValue(value)) {
                     throw new IllegalArgumentException("matchLabels[" + key + "]: " + entry.getValue()
                             + " is not a label value (a string of at most 63 characters, alphanumeric at both ends, '-', '_' or '.' inside)");
                 }
@@ -106,7 +62,7 @@ public final class LabelSelectors {
         int slash = key.indexOf('/');
         String prefix = slash < 0 ? null : key.substring(0, slash);
         String name = slash < 0 ? key : key.substring(slash + 1);
-        boolean valid = !name.isEmpty() && isLabelValue(name) && (prefix == null || isDnsSubdomain(prefix));
+        boolean valid = !name.isEmpty() && NamedFormats.isLabelValue(name) && (prefix == null || NamedFormats.isDnsSubdomain(prefix));
         if (!valid) {
             throw new IllegalArgumentException("'" + key + "' is not a label key (an optional DNS subdomain prefix and '/', "
                     + "then at most 63 characters, alphanumeric at both ends, '-', '_' or '.' inside)");
@@ -134,7 +90,7 @@ public final class LabelSelectors {
             throw new IllegalArgumentException("operator " + operator + " for key " + key + " takes no values, got " + values);
         }
         for (String value : values) {
-            if (!isLabelValue(value)) {
+            if (!NamedFormats.isLabelValue(value)) {
                 throw new IllegalArgumentException("value '" + value + "' for key " + key + " is not a label value");
             }
         }

@@ -9,7 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** The hand-written label grammar checks say what apimachinery's regular expressions say, on any string. */
+/** The hand-written label grammar checks (NamedFormats, used by format.* and selects()) say what apimachinery's regular expressions say, on any string. */
 class LabelGrammarPropertyTest {
 
     /** apimachinery's qualifiedNameFmt name part and label value (length checked apart there too). */
@@ -34,11 +34,13 @@ class LabelGrammarPropertyTest {
 
     @Property(tries = 3000)
     void labelValuesAsApimachinery(@ForAll("labelish") String text) {
-        assertThat(LabelSelectors.isLabelValue(text)).as(text).isEqualTo(text.length() <= 63 && LABEL_VALUE.matcher(text).matches());
+        assertThat(NamedFormats.hasLabelValueShape(text)).as(text).isEqualTo(LABEL_VALUE.matcher(text).matches());
+        assertThat(NamedFormats.isLabelValue(text)).as(text).isEqualTo(text.length() <= 63 && LABEL_VALUE.matcher(text).matches());
     }
 
     @Property(tries = 3000)
     void dnsSubdomainsAsApimachinery(@ForAll("domainish") String text) {
-        assertThat(LabelSelectors.isDnsSubdomain(text)).as(text).isEqualTo(text.length() <= 253 && DNS_SUBDOMAIN.matcher(text).matches());
+        assertThat(NamedFormats.hasDnsSubdomainShape(text)).as(text).isEqualTo(DNS_SUBDOMAIN.matcher(text).matches());
+        assertThat(NamedFormats.isDnsSubdomain(text)).as(text).isEqualTo(text.length() <= 253 && DNS_SUBDOMAIN.matcher(text).matches());
     }
 }
