@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Engine latency per call, wall clock and thread CPU time, on a shared machine. JMH's sample mode
@@ -21,7 +22,10 @@ import java.util.Locale;
  * not count the time the thread waited for a core, nor GC pauses (GC threads' time), and so gives
  * the engine's own cost. Both are printed, with the GC time of the run.
  *
- * <pre>java -cp benchmarks.jar dev.harbormaster.bench.LatencyHarness [request] [calls] [warm-up seconds] [evaluate|mutate|request-path]</pre>
+ * With a pause, the thread sleeps that long between measured calls, as a server does between requests
+ * at a low rate: the call then starts with colder caches, which a hot loop never shows.
+ *
+ * <pre>java -cp benchmarks.jar dev.harbormaster.bench.LatencyHarness [request] [calls] [warm-up seconds] [evaluate|mutate|request-path] [pause µs]</pre>
  */
 public final class LatencyHarness {
 
@@ -33,6 +37,7 @@ public final class LatencyHarness {
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int warmupSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
         String what = args.length > 3 ? args[3] : "evaluate";
+        long pauseNanos = args.length > 4 ? Long.parseLong(args[4]) * 1_000 : 0;
         PolicySet pack = new PolicyLoader(new CelEnvironment()).load(PolicyLoader.readBundled(), "pack");
         Engine engine = new Engine(Engine.Mode.ENFORCE);
         byte[] body = Requests.body(request);
@@ -49,6 +54,9 @@ public final class LatencyHarness {
         long gcBefore = gcMillis();
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
+            if (pauseNanos > 0) {
+                LockSupport.parkNanos(pauseNanos);
+            }
             long c0 = threads.getCurrentThreadCpuTime();
             long w0 = System.nanoTime();
             sink += call(what, engine, pack, cluster, input, body);
@@ -59,8 +67,8 @@ public final class LatencyHarness {
         long gc = gcMillis() - gcBefore;
         Arrays.sort(wall);
         Arrays.sort(cpu);
-        System.out.printf(Locale.ROOT, "RESULT {\"request\":\"%s\",\"what\":\"%s\",\"calls\":%d,\"seconds\":%.2f,\"gc_ms\":%d,%s,%s,\"sink\":%d}%n",
-                request, what, calls, seconds, gc, percentiles("wall", wall), percentiles("cpu", cpu), sink % 2);
+        System.out.printf(Locale.ROOT, "RESULT {\"request\":\"%s\",\"what\":\"%s\",\"pause_us\":%d,\"calls\":%d,\"seconds\":%.2f,\"gc_ms\":%d,%s,%s,\"sink\":%d}%n",
+                request, what, pauseNanos / 1_000, calls, seconds, gc, percentiles("wall", wall), percentiles("cpu", cpu), sink % 2);
     }
 
     private static long call(String what, Engine engine, PolicySet pack, ClusterView cluster, AdmissionInput input, byte[] body)
