@@ -10,6 +10,8 @@ HM_WORK=${HM_WORK:-/tmp/harbormaster-bench}
 FIXTURES=${FIXTURES:-$(cd "$HM_SRC/.." && pwd)/shared/fixtures/admission-reviews}
 JAVA17=${JAVA17:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+# The servers run on the JDK the JVM image ships (Dockerfile: Temurin 25) when it is installed here.
+SERVER_JAVA=${SERVER_JAVA:-$([[ -x "$JAVA25" ]] && echo "$JAVA25" || echo "$JAVA17")}
 DAY=${DAY:-$(date +%Y-%m-%d)}
 RESULTS=${RESULTS:-$BENCH_DIR/results/$DAY}
 
@@ -65,12 +67,19 @@ machine_info() {
 # the application from APP_DIR (default the snapshot's target/quarkus-app).
 start_server() {
   local name=$1 java=$2; shift 2
-  local https=${HTTPS_PORT:-8443} mgmt=${MGMT_PORT:-9000} app=${APP_DIR:-$HM_WORK/src/target/quarkus-app}
-  "$java" -Dharbormaster.tls.dir="$HM_WORK/src/target/dev-certs" \
+  local https=${HTTPS_PORT:-8443} mgmt=${MGMT_PORT:-9000} app=${APP_DIR:-$HM_WORK/src/target/quarkus-app} quiet=()
+  # protobuf-java reads sun.misc.Unsafe, which JDK 24+ warns about (the image's ENTRYPOINT allows it too).
+  [[ "$(jdk_feature "$java")" -ge 24 ]] && quiet=(--sun-misc-unsafe-memory-access=allow)
+  "$java" "${quiet[@]}" -Dharbormaster.tls.dir="$HM_WORK/src/target/dev-certs" \
     -Dquarkus.http.ssl-port="$https" -Dquarkus.management.port="$mgmt" \
     -Dharbormaster.cluster.enabled=false \
     "$@" -jar "$app/quarkus-run.jar" >"$RUN_DIR/$name.log" 2>&1 &
   SERVER_PID=$!
+}
+
+# jdk_feature JAVA: the feature release (17, 25) of that java, from its JDK's release file.
+jdk_feature() {
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$(dirname "$(dirname "$(readlink -f "$1")")")/release" 2>/dev/null || echo 0
 }
 
 # wait_ready PORT [timeout seconds]: polls /q/health/ready every 10 ms; prints ms waited.

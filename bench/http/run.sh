@@ -19,7 +19,7 @@ source "$(dirname "$0")/../lib.sh"
 OUT=$RESULTS/http
 RUN_DIR=$OUT
 mkdir -p "$OUT"
-JAVA=${JAVA:-$JAVA17}
+JAVA=${JAVA:-$SERVER_JAVA}
 RATES=${RATES:-"500 2000 5000"}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 command -v h2load >/dev/null || { echo "h2load is missing: apt-get install -y nghttp2-client" >&2; exit 1; }

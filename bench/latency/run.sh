@@ -3,7 +3,8 @@
 #
 #   bench/latency/run.sh [BASE_REV]     # about 15 minutes with the defaults
 #
-# Servers, side by side, one JVM each with the same JVM options (JAVA_OPTS):
+# Servers, side by side, one JVM each on the same java (JAVA, default SERVER_JAVA: the image's JDK 25
+# when installed) with the same JVM options (JAVA_OPTS):
 #   pack   Harbormaster (the source to measure, HM_REV) with the default pack      8443 / 9000
 #   empty  the same build with an empty policy directory                           8444 / 9001
 #   floor  bench/latency/Floor.java: Vert.x + Netty + TLS + h2 from the same jars,
@@ -21,7 +22,7 @@ BASE=${1:-}
 OUT=${OUT:-$RESULTS/latency}
 RUN_DIR=$OUT
 mkdir -p "$OUT"
-JAVA=${JAVA:-$JAVA17}
+JAVA=${JAVA:-$SERVER_JAVA}
 ROOT=$HM_WORK
 RATES=${RATES:-50 200 1000}
 STREAMS=${STREAMS:-1 2 8}
