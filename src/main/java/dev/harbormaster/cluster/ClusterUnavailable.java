@@ -7,6 +7,7 @@ import dev.cel.common.exceptions.CelRuntimeException;
  * Thrown by a CEL function that needs the cluster when the view cannot answer; the engine turns it into a warning.
  * A CelRuntimeException, which cel-java passes on as it is (any other exception it wraps once more, formatting
  * every argument), and without a stack trace: offline it is thrown on every request that meets a cluster rule.
+ * (cel-java marks CelRuntimeException internal: on an upgrade, ClusterUnavailableTest and the offline tests tell.)
  */
 public final class ClusterUnavailable extends CelRuntimeException {
 
