@@ -19,7 +19,7 @@ class ClusterUnavailableTest {
 
     @Test
     void anUnansweredLookupIsNotCheckedWithTheViewsReason() throws Exception {
-        CelExpression expression = new CelEnvironment().compile("cluster.podDisruptionBudgets('default').size() == 0", SimpleType.BOOL);
+        CelExpression expression = lookup();
 
         CelResult result = expression.eval(OFFLINE, Budget.start(EvaluationLimits.DEFAULT));
 
@@ -29,7 +29,7 @@ class ClusterUnavailableTest {
     /** cel-java wraps any other exception of a function in an IllegalArgumentException that formats every argument, with a stack trace. */
     @Test
     void celJavaPassesItOnWithoutWrappingItAgain() throws Exception {
-        CelExpression expression = new CelEnvironment().compile("cluster.podDisruptionBudgets('default').size() == 0", SimpleType.BOOL);
+        CelExpression expression = lookup();
 
         Throwable thrown = catchThrowable(() -> expression.program().eval(OFFLINE));
 
@@ -40,5 +40,9 @@ class ClusterUnavailableTest {
         assertThat(chain).last().isInstanceOf(ClusterUnavailable.class);
         assertThat(chain).noneMatch(IllegalArgumentException.class::isInstance);
         assertThat(chain.get(chain.size() - 1).getStackTrace()).isEmpty();
+    }
+
+    private static CelExpression lookup() throws CelCompileException {
+        return new CelEnvironment().compile("cluster.podDisruptionBudgets('default').size() == 0", SimpleType.BOOL);
     }
 }
