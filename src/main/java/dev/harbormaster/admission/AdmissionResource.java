@@ -7,21 +7,23 @@ import dev.harbormaster.engine.Engine;
 import dev.harbormaster.engine.Verdict;
 import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicyStore;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.util.function.Supplier;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 /**
- * The doors kube-apiserver calls. Thin: decode, ask the engine, encode. The body is taken whole on
- * the event loop; decoding and evaluating run on a worker thread, so that the streams of one
- * HTTP/2 connection (kube-apiserver opens one per server) are evaluated on every core.
+ * The doors kube-apiserver calls, {@code POST /validate} and {@code POST /mutate}: Vert.x routes,
+ * thin: decode, ask the engine, encode. The body is taken whole and decoded on the event loop.
+ * A request that some policy's resource rules match is evaluated on a worker thread, so that the
+ * streams of one HTTP/2 connection (kube-apiserver opens one per server) are evaluated on every
+ * core; one that none matches (or that is refused) is answered on the event loop, where its plain
+ * allow costs microseconds and the two thread hand-offs would cost more than everything else.
  */
-@Path("/")
+@ApplicationScoped
 public class AdmissionResource {
 
     private final Engine engine;
@@ -31,7 +33,7 @@ public class AdmissionResource {
     private final long maxRequestBytes;
     private final InTreePolicies inTree;
 
-    @jakarta.inject.Inject
+    @Inject
     public AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder,
                              HarbormasterConfig config, InTreePolicies inTree) {
         this(engine, policies, cluster, recorder, config.admission().maxRequestBytes(), inTree);
@@ -47,75 +49,110 @@ public class AdmissionResource {
         this.maxRequestBytes = maxRequestBytes;
     }
 
-    @POST
-    @Path("validate")
-    @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> validate(byte[] body) {
-        return onWorker(() -> answer("validate", body));
+    /**
+     * A body over the limit fails the route with 413 as it streams in, another method than POST
+     * with 405 ({@link FailureAnswers} words both).
+     */
+    void install(@Observes Router router) {
+        for (Door door : Door.values()) {
+            router.post("/" + door.path).handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes))
+                    .handler(context -> open(door, context));
+            router.route("/" + door.path).handler(context -> context.fail(405));
+        }
     }
 
-    @POST
-    @Path("mutate")
-    @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> mutate(byte[] body) {
-        return onWorker(() -> answer("mutate", body));
+    /** The two doors and the engine's entry point each calls. */
+    enum Door {
+        VALIDATE("validate"), MUTATE("mutate");
+
+        final String path;
+
+        Door(String path) {
+            this.path = path;
+        }
+
+        static Door of(String path) {
+            return path.equals("mutate") ? MUTATE : VALIDATE;
+        }
     }
 
-    private static Uni<Response> onWorker(Supplier<Response> answer) {
-        return Uni.createFrom().item(answer).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    private void open(Door door, RoutingContext context) {
+        long start = System.nanoTime();
+        Buffer buffer = context.body().buffer();
+        byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
+        Decoded decoded = decode(door, body);
+        if (decoded.refusal != null || !hasWork(door, decoded.input, decoded.set)) {
+            send(context, answer(door, decoded, start));
+            return;
+        }
+        context.vertx().executeBlocking(() -> answer(door, decoded, start), false).onComplete(done -> {
+            if (done.succeeded()) {
+                send(context, done.result());
+            } else {
+                context.fail(done.cause());
+            }
+        });
     }
 
-    /** One of the engine's two entry points. */
-    private interface Evaluation {
-        Verdict apply(AdmissionInput input, PolicySet policies, ClusterView cluster);
+    private boolean hasWork(Door door, AdmissionInput input, PolicySet set) {
+        return door == Door.MUTATE ? engine.mutates(input, set) : engine.validates(input, set);
     }
 
-    /** The answer of a door (validate or mutate) to a body, whatever the body: the HTTP doors and the fuzzer call this. */
-    Response answer(String door, byte[] body) {
+    /** A request closed at its deadline (RequestGuards) has nowhere to take its late answer. */
+    private static void send(RoutingContext context, DoorAnswer answer) {
+        if (context.response().ended() || context.response().closed()) {
+            return;
+        }
+        context.response().setStatusCode(answer.status()).putHeader("Content-Type", answer.contentType()).end(Buffer.buffer(answer.body()));
+    }
+
+    /** A body decoded for the engine with the policies in force, or the door's refusal of it. */
+    private record Decoded(AdmissionInput input, PolicySet set, DoorAnswer refusal) {
+    }
+
+    private Decoded decode(Door door, byte[] body) {
         try {
-            return answer(door, body, door.equals("mutate") ? engine::mutate : engine::evaluate);
+            if (body != null && body.length > maxRequestBytes) {
+                // The route refuses a larger body as it arrives; this is for the callers that hand one in whole.
+                throw BadAdmissionRequest.tooLarge(body.length, maxRequestBytes);
+            }
+            return new Decoded(AdmissionReviewCodec.decode(body), inTree.forWebhook(policies.current()), null);
         } catch (BadAdmissionRequest e) {
-            return badRequest(door, e);
+            recorder.rejected(door.path, e.getMessage());
+            return new Decoded(null, null, DoorAnswer.refusal(e.status(), e.getMessage()));
+        } catch (RuntimeException | Error e) {
+            return new Decoded(null, null, unexpected(e));
+        }
+    }
+
+    /** The answer of a door ("validate" or "mutate") to a body, whatever the body: what the HTTP route sends; the fuzzer calls it too. */
+    DoorAnswer answer(String door, byte[] body) {
+        Door which = Door.of(door);
+        return answer(which, decode(which, body), System.nanoTime());
+    }
+
+    private DoorAnswer answer(Door door, Decoded decoded, long start) {
+        if (decoded.refusal != null) {
+            return decoded.refusal;
+        }
+        try {
+            AdmissionInput input = decoded.input;
+            Verdict verdict = door == Door.MUTATE ? engine.mutate(input, decoded.set, cluster) : engine.evaluate(input, decoded.set, cluster);
+            byte[] answer = AdmissionReviewCodec.encode(input.uid(), verdict);
+            recorder.decided(door.path, input, verdict, decoded.set, System.nanoTime() - start);
+            return DoorAnswer.review(answer);
         } catch (RuntimeException | Error e) {
             // An Error too (an OutOfMemoryError, a StackOverflowError): the caller still gets one line.
             return unexpected(e);
         }
     }
 
-    private Response answer(String door, byte[] body, Evaluation evaluation) {
-        long start = System.nanoTime();
-        if (body != null && body.length > maxRequestBytes) {
-            // A chunked body announces no length; RequestGuards refuses an announced one before it is read.
-            throw BadAdmissionRequest.tooLarge(body.length, maxRequestBytes);
-        }
-        AdmissionInput input = AdmissionReviewCodec.decode(body);
-        PolicySet set = inTree.forWebhook(policies.current());
-        Verdict verdict = evaluation.apply(input, set, cluster);
-        byte[] answer = AdmissionReviewCodec.encode(input.uid(), verdict);
-        recorder.decided(door, input, verdict, set, System.nanoTime() - start);
-        return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    private Response badRequest(String door, BadAdmissionRequest e) {
-        recorder.rejected(door, e.getMessage());
-        return Response.status(e.status()).type(MediaType.TEXT_PLAIN_TYPE).entity(e.getMessage() + "\n").build();
-    }
-
-    @ServerExceptionMapper
-    public Response badRequest(BadAdmissionRequest e, jakarta.ws.rs.core.UriInfo uri) {
-        return badRequest(uri.getPath(), e);
-    }
-
     /**
      * A bug must not leak a stack trace or a class name to the caller; kube-apiserver then applies
      * the webhook's failurePolicy. The log gets one line, rate-limited.
      */
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e) {
-        if (e instanceof jakarta.ws.rs.WebApplicationException web) {
-            return web.getResponse();
-        }
+    private DoorAnswer unexpected(Throwable e) {
         recorder.unexpected(e);
-        return Response.serverError().type(MediaType.TEXT_PLAIN_TYPE).entity(FailureAnswers.INTERNAL_ERROR + "\n").build();
+        return DoorAnswer.refusal(500, FailureAnswers.INTERNAL_ERROR);
     }
 }

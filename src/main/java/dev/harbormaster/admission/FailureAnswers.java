@@ -1,10 +1,11 @@
 package dev.harbormaster.admission;
 
+import dev.harbormaster.config.HarbormasterConfig;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,18 +20,20 @@ public class FailureAnswers {
     private static final Logger LOG = Logger.getLogger(FailureAnswers.class);
     private static final RateLimitedLog UNEXPECTED = new RateLimitedLog(LOG, 10_000);
 
-    private final String maxBodySize;
+    private final long maxRequestBytes;
     private final DecisionRecorder recorder;
 
-    public FailureAnswers(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") String maxBodySize,
-                          DecisionRecorder recorder) {
-        this.maxBodySize = maxBodySize;
+    public FailureAnswers(HarbormasterConfig config, DecisionRecorder recorder) {
+        this.maxRequestBytes = config.admission().maxRequestBytes();
         this.recorder = recorder;
     }
 
     /** Before Quarkus' own failure handler, which writes a page. */
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(this::answer);
+        // A path no route serves, or a door asked with another method, is no failure to Vert.x: its own answers.
+        router.errorHandler(404, this::answer);
+        router.errorHandler(405, this::answer);
     }
 
     void answer(RoutingContext context) {
@@ -38,6 +41,11 @@ public class FailureAnswers {
         if (Boolean.TRUE.equals(context.get(RequestGuards.CUT_AT_DEADLINE))) {
             // The deadline closed this request (and said so); writing its late answer failed, as it must.
             LOG.debugf("late answer to a request closed at its deadline dropped: %s", failure);
+            return;
+        }
+        if (failure instanceof HttpClosedException || context.response().closed()) {
+            // The client went away mid-request (the doors' body handler fails the route): no one to answer, no fault here.
+            LOG.debugf("request abandoned by its client: %s", failure);
             return;
         }
         int status = context.statusCode() >= 400 ? context.statusCode() : 500;
@@ -49,7 +57,8 @@ public class FailureAnswers {
             return;
         }
         String reason = switch (status) {
-            case 413 -> "the body is over the limit of " + maxBodySize + " (quarkus.http.limits.max-body-size)";
+            // The doors' body handler, on a body that announced no length (RequestGuards refuses one that did).
+            case 413 -> "the body is over the limit of " + maxRequestBytes + " bytes (harbormaster.admission.max-request-bytes)";
             case 400 -> "the request cannot be read as HTTP";
             case 404 -> "no such path; the doors are POST /validate and POST /mutate";
             case 405 -> "method not allowed; the doors take POST";

@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 /**
  * What is refused before a door reads the body, with a one-line reason: a body announced over the
  * size limit (harbormaster.admission.max-request-bytes, so it is never buffered), a body in an encoding
- * the doors do not decode, a Content-Type that does not parse; and a deadline for reading and
+ * the doors do not decode, a Content-Type that does not parse or names a form; and a deadline for reading and
  * answering a request, so that a client that announces more body than it sends cannot hold a
  * connection (before a request is complete, {@link ConnectionGuards} and the idle timeout bound it).
  */
@@ -21,6 +21,8 @@ public class RequestGuards {
 
     private static final Logger LOG = Logger.getLogger(RequestGuards.class);
     private static final RateLimitedLog CUT = new RateLimitedLog(LOG, 10_000);
+
+    private static final java.util.Set<String> FORMS = java.util.Set.of("multipart/form-data", "application/x-www-form-urlencoded");
 
     private final long deadlineMillis;
     private final long maxRequestBytes;
@@ -60,10 +62,17 @@ public class RequestGuards {
         }
         String type = context.request().getHeader("Content-Type");
         if (type != null) {
+            MediaType media;
             try {
-                MediaType.valueOf(type);
+                media = MediaType.valueOf(type);
             } catch (RuntimeException e) {
                 refuse(context, 400, "the Content-Type header " + "\"" + Reasons.excerpt(type) + "\" does not parse; send Content-Type: application/json");
+                return;
+            }
+            String essence = (media.getType() + "/" + media.getSubtype()).toLowerCase(java.util.Locale.ROOT);
+            if (FORMS.contains(essence)) {
+                // The doors read any other type as JSON; a form's body would be decoded as a form.
+                refuse(context, 415, "Content-Type " + essence + " is not accepted; send the AdmissionReview as Content-Type: application/json");
                 return;
             }
         }

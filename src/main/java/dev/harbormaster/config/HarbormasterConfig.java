@@ -60,7 +60,7 @@ public interface HarbormasterConfig {
     }
 
     interface Admission {
-        /** Larger AdmissionReviews get a 400 (kube-apiserver sends objects of at most 3 MiB). */
+        /** Larger bodies get a 413 (kube-apiserver sends objects of at most 3 MiB). */
         @WithDefault("3145728")
         long maxRequestBytes();
 

@@ -63,6 +63,20 @@ public class Engine {
     }
 
     /**
+     * Whether {@link #evaluate} runs anything for the request: a validating policy whose resource
+     * rules match it, or the check of Harbormaster's own resources. When nothing does, its verdict
+     * is a plain allow that costs microseconds, which a door may ask for where the request arrived.
+     */
+    public boolean validates(AdmissionInput input, PolicySet policies) {
+        return !Matcher.validatingCandidates(policies, input).isEmpty() || OwnResources.concerns(input);
+    }
+
+    /** Whether {@link #mutate} runs anything for the request: a mutating policy whose resource rules match its object. */
+    public boolean mutates(AdmissionInput input, PolicySet policies) {
+        return input.object() != null && !Matcher.mutating(policies, input).isEmpty();
+    }
+
+    /**
      * The request through both webhooks, as kube-apiserver calls them: mutations, then validations
      * of the mutated object, each half with its own budget as each webhook call has.
      */

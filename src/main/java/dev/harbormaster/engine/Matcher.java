@@ -21,7 +21,12 @@ final class Matcher {
     }
 
     static List<CompiledPolicy> validating(PolicySet policies, AdmissionInput input, Map<String, Object> namespaceObject) {
-        return selected(policies.validatingFor(attributes(input)), input, namespaceObject);
+        return selected(validatingCandidates(policies, input), input, namespaceObject);
+    }
+
+    /** The validating policies whose resource rules match the request, before their selectors. */
+    static List<CompiledPolicy> validatingCandidates(PolicySet policies, AdmissionInput input) {
+        return policies.validatingFor(attributes(input));
     }
 
     static List<CompiledPolicy> mutating(PolicySet policies, AdmissionInput input) {

@@ -32,10 +32,15 @@ final class OwnResources {
     private OwnResources() {
     }
 
+    /** Whether the request writes one of Harbormaster's own resources, which {@link #check} then loads. */
+    static boolean concerns(AdmissionInput input) {
+        return CHECK.equals(input.resource().group()) && RESOURCES.contains(input.resource().resource())
+                && input.subResource().isEmpty() && input.object() != null;
+    }
+
     /** The refusal of an own resource that would not load; empty for anything else, and for a DELETE. */
     static Optional<PolicyResult> check(AdmissionInput input, PolicySet policies) {
-        if (!CHECK.equals(input.resource().group()) || !RESOURCES.contains(input.resource().resource())
-                || !input.subResource().isEmpty() || input.object() == null) {
+        if (!concerns(input)) {
             return Optional.empty();
         }
         Map<String, Object> object = input.object();

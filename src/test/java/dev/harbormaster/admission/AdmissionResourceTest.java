@@ -3,6 +3,7 @@ package dev.harbormaster.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -264,6 +265,15 @@ class AdmissionResourceTest {
 
     @Test
     void anUnknownPathIsA404NotAnError() {
-        Fixtures.client(server).body("{}").post("nothing-here").then().statusCode(404);
+        Fixtures.client(server).body("{}").post("nothing-here").then().statusCode(404)
+                .contentType(startsWith("text/plain")).body(equalTo("no such path; the doors are POST /validate and POST /mutate\n"));
+    }
+
+    @Test
+    void aDoorAskedWithAnotherMethodIsA405InOneLine() {
+        for (String door : new String[] {"validate", "mutate"}) {
+            Fixtures.client(server).get(door).then().statusCode(405)
+                    .contentType(startsWith("text/plain")).body(equalTo("method not allowed; the doors take POST\n"));
+        }
     }
 }

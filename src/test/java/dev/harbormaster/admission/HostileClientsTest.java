@@ -192,12 +192,15 @@ class HostileClientsTest {
         return frame.array();
     }
 
-    /** Stalled after part of its body: the idle timeout. */
+    /** Stalled after part of its body: the idle timeout. The client's fault, not a bug of the server's. */
     @Test
     void aClientSendingLessBodyThanItAnnouncedIsDisconnected() throws Exception {
+        double internalErrors = metrics.counter("harbormaster.admission.internal.errors").count();
         long ms = closedAfter("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 100000\r\n\r\n{\"apiVersion\":");
         assertThat(ms).isLessThan(TIMEOUT_MS + 5000);
+        Thread.sleep(300); // the server fails the abandoned request as it closes the connection
+        assertThat(metrics.counter("harbormaster.admission.internal.errors").count()).isEqualTo(internalErrors);
     }
 
     /** Never idle, never done: a byte of body every 300 ms is cut by the request deadline. */
@@ -291,6 +294,39 @@ class HostileClientsTest {
             assertThat(body).contains("over the limit of 3145728 bytes (harbormaster.admission.max-request-bytes)").doesNotContain("Exception", "<");
             assertThat(body.strip()).doesNotContain("\n");
         }
+    }
+
+    /** Over h2 with no Content-Length (a stream of DATA frames): refused as it arrives, at the same limit. */
+    @Test
+    void aStreamedBodyOverTheLimitGetsA413WithTheReason() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(Fixtures.trustingTheDevelopmentCa())
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        byte[] big = new byte[3 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        var request = java.net.http.HttpRequest.newBuilder(server.toURI().resolve("/validate")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
+        var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).isEqualTo("the body is over the limit of 3145728 bytes (harbormaster.admission.max-request-bytes)\n");
+    }
+
+    /** The doors read any declared type as JSON but a form's, which would be decoded as a form. */
+    @Test
+    void aFormIsRefusedClearly() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(Fixtures.trustingTheDevelopmentCa()).build();
+        Map<String, String> refused = Map.of(
+                "Multipart/Form-Data; boundary=x", "Content-Type multipart/form-data is not accepted",
+                "application/x-www-form-urlencoded", "Content-Type application/x-www-form-urlencoded is not accepted");
+        for (Map.Entry<String, String> form : refused.entrySet()) {
+            var request = java.net.http.HttpRequest.newBuilder(server.toURI().resolve("/validate")).header("Content-Type", form.getKey())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Fixtures.review("job-create"))).build();
+            var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(415);
+            assertThat(response.body()).startsWith(form.getValue()).endsWith("send the AdmissionReview as Content-Type: application/json\n");
+        }
+        assertThat(Fixtures.client(server).header("Content-Type", "text/plain").body(Fixtures.review("job-create"))
+                .post("validate").then().statusCode(200).extract().asString()).contains("\"allowed\":");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,9 +25,9 @@ class HostileObjectsTest {
             object.set("metadata", MAPPER.readTree(metadata));
         }
         for (String door : new String[] {"mutate", "validate"}) {
-            Response response = DOORS.answer(door, MAPPER.writeValueAsBytes(review));
+            DoorAnswer response = DOORS.answer(door, MAPPER.writeValueAsBytes(review));
             String body = InProcessDoors.text(response);
-            assertThat(response.getStatus()).as(door + ": " + body).isEqualTo(200);
+            assertThat(response.status()).as(door + ": " + body).isEqualTo(200);
             JsonNode answer = MAPPER.readTree(body);
             assertThat(answer.path("response").path("uid").asText()).isEqualTo(review.path("request").path("uid").asText());
         }

@@ -7,7 +7,6 @@ import dev.harbormaster.policy.PolicyLoader;
 import dev.harbormaster.policy.PolicySet;
 import dev.harbormaster.policy.PolicyStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,13 +50,12 @@ public final class InProcessDoors {
     }
 
     /** The answer of {@code door} ("validate" or "mutate") to {@code body}. */
-    public Response answer(String door, byte[] body) {
+    public DoorAnswer answer(String door, byte[] body) {
         return resource.answer(door, body);
     }
 
-    /** The body of an answer as text, whichever form the door gave it in. */
-    public static String text(Response response) {
-        Object entity = response.getEntity();
-        return entity instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(entity);
+    /** The body of an answer as text. */
+    public static String text(DoorAnswer answer) {
+        return answer.text();
     }
 }

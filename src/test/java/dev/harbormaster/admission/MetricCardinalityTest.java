@@ -18,7 +18,7 @@ class MetricCardinalityTest {
         doors.answer("validate", template.getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < 300; i++) {
             String invented = template.replaceFirst("\"kind\":\\s*\"Deployment\"", "\"kind\": \"Kind" + i + "x".repeat(i % 50) + "\"");
-            assertThat(doors.answer("validate", invented.getBytes(StandardCharsets.UTF_8)).getStatus()).isEqualTo(200);
+            assertThat(doors.answer("validate", invented.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
         }
         Set<String> kinds = new TreeSet<>();
         for (Meter meter : doors.metrics.find("harbormaster.admission.requests").meters()) {
@@ -44,7 +44,7 @@ class MetricCardinalityTest {
             String body = template.replaceFirst("\"name\":\\s*\"web-latest\"", "\"name\": \"" + huge + "\"")
                     .replaceFirst("\"username\":\\s*\"[^\"]*\"", "\"username\": \"" + huge + "\"");
             assertThat(body).contains(huge);
-            assertThat(new InProcessDoors().answer("validate", body.getBytes(StandardCharsets.UTF_8)).getStatus()).isEqualTo(200);
+            assertThat(new InProcessDoors().answer("validate", body.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
         } finally {
             decisions.removeHandler(capture);
         }

@@ -8,7 +8,7 @@ import dev.harbormaster.admission.AdmissionReviewCodec;
 import dev.harbormaster.admission.BadAdmissionRequest;
 import dev.harbormaster.admission.InProcessDoors;
 import dev.harbormaster.admission.Reasons;
-import jakarta.ws.rs.core.Response;
+import dev.harbormaster.admission.DoorAnswer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -78,13 +78,13 @@ class DoorsFuzzTest {
     }
 
     static void doorHolds(String door, byte[] body) {
-        Response response = DOORS.answer(door, body);
+        DoorAnswer response = DOORS.answer(door, body);
         String text = InProcessDoors.text(response);
-        if (response.getStatus() == 400) {
+        if (response.status() == 400) {
             assertOneShortLine(text.strip());
             return;
         }
-        assertThat(response.getStatus()).as("%s answered: %s", door, text).isEqualTo(200);
+        assertThat(response.status()).as("%s answered: %s", door, text).isEqualTo(200);
         try {
             JsonNode answer = JSON.readTree(text);
             assertThat(answer.path("apiVersion").asText()).isEqualTo(AdmissionReviewCodec.API_VERSION);

@@ -7,7 +7,7 @@ import dev.harbormaster.cel.BundledChecks;
 import dev.harbormaster.cel.CelEnvironment;
 import dev.harbormaster.cel.CheckedExpressionCache;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.ws.rs.core.Response;
+import dev.harbormaster.admission.DoorAnswer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,9 +70,9 @@ class BundledChecksTest {
         for (Path review : reviews) {
             byte[] body = Files.readAllBytes(review);
             for (String door : List.of("validate", "mutate")) {
-                Response expected = compiled.answer(door, body);
-                Response actual = fromCache.answer(door, body);
-                assertThat(actual.getStatus()).as(door + " " + review.getFileName()).isEqualTo(expected.getStatus());
+                DoorAnswer expected = compiled.answer(door, body);
+                DoorAnswer actual = fromCache.answer(door, body);
+                assertThat(actual.status()).as(door + " " + review.getFileName()).isEqualTo(expected.status());
                 assertThat(InProcessDoors.text(actual)).as(door + " " + review.getFileName()).isEqualTo(InProcessDoors.text(expected));
                 answers.add(InProcessDoors.text(expected));
             }
