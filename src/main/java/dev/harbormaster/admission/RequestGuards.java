@@ -6,7 +6,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.core.MediaType;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,7 +25,11 @@ public class RequestGuards {
     private static final Logger LOG = Logger.getLogger(RequestGuards.class);
     private static final RateLimitedLog CUT = new RateLimitedLog(LOG, 10_000);
 
-    private static final java.util.Set<String> FORMS = java.util.Set.of("multipart/form-data", "application/x-www-form-urlencoded");
+    private static final Set<String> FORMS = Set.of("multipart/form-data", "application/x-www-form-urlencoded");
+    /** RFC 9110's media-type: type "/" subtype, then parameters whose values are tokens or quoted strings. */
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[ \\t]*(" + TOKEN + ")/(" + TOKEN + ")"
+            + "(?:[ \\t]*;[ \\t]*(?:" + TOKEN + "=(?:" + TOKEN + "|\"(?:[^\"\\\\]|\\\\.)*\"))?)*[ \\t]*");
 
     private final long deadlineMillis;
     private final long maxRequestBytes;
@@ -62,14 +69,11 @@ public class RequestGuards {
         }
         String type = context.request().getHeader("Content-Type");
         if (type != null) {
-            MediaType media;
-            try {
-                media = MediaType.valueOf(type);
-            } catch (RuntimeException e) {
+            String essence = essence(type);
+            if (essence == null) {
                 refuse(context, 400, "the Content-Type header " + "\"" + Reasons.excerpt(type) + "\" does not parse; send Content-Type: application/json");
                 return;
             }
-            String essence = (media.getType() + "/" + media.getSubtype()).toLowerCase(java.util.Locale.ROOT);
             if (FORMS.contains(essence)) {
                 // The doors read any other type as JSON; a form's body would be decoded as a form.
                 refuse(context, 415, "Content-Type " + essence + " is not accepted; send the AdmissionReview as Content-Type: application/json");
@@ -79,6 +83,12 @@ public class RequestGuards {
         long timer = context.vertx().setTimer(deadlineMillis, id -> cut(context));
         context.addEndHandler(done -> context.vertx().cancelTimer(timer));
         context.next();
+    }
+
+    /** A Content-Type's type/subtype in lower case, or null when it is no media type. */
+    static String essence(String contentType) {
+        Matcher media = MEDIA_TYPE.matcher(contentType);
+        return media.matches() ? (media.group(1) + "/" + media.group(2)).toLowerCase(Locale.ROOT) : null;
     }
 
     /** Marks a request closed at its deadline: its late answer has nowhere to go (see FailureAnswers). */
