@@ -17,8 +17,9 @@ import jakarta.inject.Inject;
 
 /**
  * The doors kube-apiserver calls, {@code POST /validate} and {@code POST /mutate}: Vert.x routes,
- * thin: decode, ask the engine, encode. The body is taken whole and decoded on the event loop.
- * A request that some policy's resource rules match is evaluated on a worker thread, so that the
+ * thin: decode, ask the engine, encode. The body is taken whole and decoded on the event loop, but
+ * for its objects. A request that some policy's resource rules match has its objects decoded and is
+ * evaluated on a worker thread, so that the
  * streams of one HTTP/2 connection (kube-apiserver opens one per server) are evaluated on every
  * core; one that none matches (or that is refused) is answered on the event loop, where its plain
  * allow costs microseconds and the two thread hand-offs would cost more than everything else.
@@ -81,7 +82,7 @@ public class AdmissionResource {
         Buffer buffer = context.body().buffer();
         byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
         Decoded decoded = decode(door, body);
-        if (decoded.refusal != null || !hasWork(door, decoded.input, decoded.set)) {
+        if (!decoded.work) {
             send(context, answer(door, decoded, start));
             return;
         }
@@ -94,10 +95,6 @@ public class AdmissionResource {
         });
     }
 
-    private boolean hasWork(Door door, AdmissionInput input, PolicySet set) {
-        return door == Door.MUTATE ? engine.mutates(input, set) : engine.validates(input, set);
-    }
-
     /** A request closed at its deadline (RequestGuards) has nowhere to take its late answer. */
     private static void send(RoutingContext context, DoorAnswer answer) {
         if (context.response().ended() || context.response().closed()) {
@@ -106,8 +103,11 @@ public class AdmissionResource {
         context.response().setStatusCode(answer.status()).putHeader("Content-Type", answer.contentType()).end(Buffer.buffer(answer.body()));
     }
 
-    /** A body decoded for the engine with the policies in force, or the door's refusal of it. */
-    private record Decoded(AdmissionInput input, PolicySet set, DoorAnswer refusal) {
+    /**
+     * A body decoded for the engine with the policies in force, and whether any of them has work on it
+     * (only then are its objects decoded), or the door's refusal of it.
+     */
+    private record Decoded(AdmissionInput input, PolicySet set, boolean work, DoorAnswer refusal) {
     }
 
     private Decoded decode(Door door, byte[] body) {
@@ -116,12 +116,14 @@ public class AdmissionResource {
                 // The route refuses a larger body as it arrives; this is for the callers that hand one in whole.
                 throw BadAdmissionRequest.tooLarge(body.length, maxRequestBytes);
             }
-            return new Decoded(AdmissionReviewCodec.decode(body), inTree.forWebhook(policies.current()), null);
+            AdmissionInput input = AdmissionReviewCodec.decode(body);
+            PolicySet set = inTree.forWebhook(policies.current());
+            boolean work = door == Door.MUTATE ? engine.mutates(input, set) : engine.validates(input, set);
+            return new Decoded(input, set, work, null);
         } catch (BadAdmissionRequest e) {
-            recorder.rejected(door.path, e.getMessage());
-            return new Decoded(null, null, DoorAnswer.refusal(e.status(), e.getMessage()));
+            return new Decoded(null, null, false, refused(door, e));
         } catch (RuntimeException | Error e) {
-            return new Decoded(null, null, unexpected(e));
+            return new Decoded(null, null, false, unexpected(e));
         }
     }
 
@@ -136,15 +138,23 @@ public class AdmissionResource {
             return decoded.refusal;
         }
         try {
-            AdmissionInput input = decoded.input;
+            // Nothing reads the objects of a request no policy has work on: they stay undecoded.
+            AdmissionInput input = decoded.work ? AdmissionReviewCodec.withObjectsDecoded(decoded.input) : decoded.input;
             Verdict verdict = door == Door.MUTATE ? engine.mutate(input, decoded.set, cluster) : engine.evaluate(input, decoded.set, cluster);
             byte[] answer = AdmissionReviewCodec.encode(input.uid(), verdict);
             recorder.decided(door.path, input, verdict, decoded.set, System.nanoTime() - start);
             return DoorAnswer.review(answer);
+        } catch (BadAdmissionRequest e) {
+            return refused(door, e);
         } catch (RuntimeException | Error e) {
             // An Error too (an OutOfMemoryError, a StackOverflowError): the caller still gets one line.
             return unexpected(e);
         }
+    }
+
+    private DoorAnswer refused(Door door, BadAdmissionRequest e) {
+        recorder.rejected(door.path, e.getMessage());
+        return DoorAnswer.refusal(e.status(), e.getMessage());
     }
 
     /**

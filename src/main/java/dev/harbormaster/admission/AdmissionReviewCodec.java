@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harbormaster.cel.CelJson;
@@ -39,6 +40,11 @@ public final class AdmissionReviewCodec {
     private AdmissionReviewCodec() {
     }
 
+    /**
+     * The engine's input from a body, refused with the reason when it is no usable AdmissionReview.
+     * {@code object} and {@code oldObject} are checked for JSON syntax here and decoded when first read
+     * ({@link #withObjectsDecoded}, which a door calls before any policy reads them).
+     */
     public static AdmissionInput decode(byte[] body) throws BadAdmissionRequest {
         Map<String, Object> review = parse(body);
         require(API_VERSION.equals(review.get("apiVersion")),
@@ -75,7 +81,7 @@ public final class AdmissionReviewCodec {
     private static Map<String, Object> parse(byte[] body) throws BadAdmissionRequest {
         require(body != null && body.length > 0, () -> "the request body is empty; expected an AdmissionReview");
         try (JsonParser parser = JSON.createParser(body)) {
-            Object value = CelJson.read(parser);
+            Object value = readReview(parser, body);
             require(parser.nextToken() == null, () -> "unexpected content after the AdmissionReview at "
                     + parser.currentLocation().offsetDescription());
             if (!(value instanceof Map<?, ?>)) {
@@ -92,6 +98,50 @@ public final class AdmissionReviewCodec {
         } catch (IOException e) {
             throw new BadAdmissionRequest("malformed JSON: " + jacksonReason(e.getMessage()));
         }
+    }
+
+    /**
+     * The body's value as CelJson reads it, but for {@code request.object} and {@code request.oldObject}:
+     * those are skipped (their syntax and nesting still checked by the parser) and kept as {@link LazyJsonObject}s.
+     */
+    private static Object readReview(JsonParser parser, byte[] body) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return CelJson.read(parser);
+        }
+        Map<String, Object> review = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            review.put(field, field.equals("request") && value == JsonToken.START_OBJECT ? readRequest(parser, body) : CelJson.read(parser));
+        }
+        return review;
+    }
+
+    private static Map<String, Object> readRequest(JsonParser parser, byte[] body) throws IOException {
+        Map<String, Object> request = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ((field.equals("object") || field.equals("oldObject")) && value == JsonToken.START_OBJECT) {
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getByteOffset();
+                request.put(field, new LazyJsonObject(JSON, body, start, end - start, "request." + field));
+            } else {
+                request.put(field, CelJson.read(parser));
+            }
+        }
+        return request;
+    }
+
+    /** The same input with its objects decoded into plain maps; refused when one does not decode. */
+    public static AdmissionInput withObjectsDecoded(AdmissionInput input) throws BadAdmissionRequest {
+        return new AdmissionInput(input.uid(), input.operation(), input.kind(), input.resource(), input.subResource(), input.namespace(),
+                input.name(), decoded(input.object()), decoded(input.oldObject()), input.request(), input.dryRun());
+    }
+
+    private static Map<String, Object> decoded(Map<String, Object> object) {
+        return object instanceof LazyJsonObject lazy ? lazy.decode() : object;
     }
 
     /**

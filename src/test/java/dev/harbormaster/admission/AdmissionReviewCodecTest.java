@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -105,5 +107,57 @@ class AdmissionReviewCodecTest {
                 .satisfies(e -> assertThat(e.getMessage())
                         .doesNotContain("StreamReadConstraints", "StreamReadFeature", "INCLUDE_SOURCE", "`", "com.fasterxml", "\n")
                         .hasSizeLessThanOrEqualTo(Reasons.MAX_LENGTH));
+    }
+
+    /** The objects are skipped in the decode pass and decoded on demand into exactly what a whole parse makes. */
+    @Test
+    void theObjectsDecodedOnDemandAreTheObjectsOfTheBody() throws Exception {
+        try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(Fixtures.ADMISSION_REVIEWS)) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                byte[] body = java.nio.file.Files.readAllBytes(file);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> request = (Map<String, Object>) ((Map<String, Object>) dev.harbormaster.cel.CelJson.parse(
+                        new String(body, java.nio.charset.StandardCharsets.UTF_8))).get("request");
+                dev.harbormaster.engine.AdmissionInput input = AdmissionReviewCodec.withObjectsDecoded(AdmissionReviewCodec.decode(body));
+                for (String field : List.of("object", "oldObject")) {
+                    Object expected = dev.harbormaster.cel.CelJson.isNull(request.get(field)) ? null : request.get(field);
+                    Object actual = field.equals("object") ? input.object() : input.oldObject();
+                    assertThat(actual).as(file.getFileName() + " " + field).isEqualTo(expected);
+                    if (actual != null) {
+                        assertThat(actual).as(file.getFileName() + " " + field).isExactlyInstanceOf(java.util.LinkedHashMap.class);
+                    }
+                }
+                assertThat(input.request()).as(file.getFileName().toString()).doesNotContainKeys("object", "oldObject");
+            }
+        }
+    }
+
+    /**
+     * What only decoding finds in an object (here an integer beyond 64 bits) refuses the request when a
+     * policy reads the object, and is never looked at when none does.
+     */
+    @Test
+    void anObjectThatDoesNotDecodeIsRefusedWhenAPolicyReadsIt() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode review = (com.fasterxml.jackson.databind.node.ObjectNode)
+                MAPPER.readTree(Fixtures.review("deployment-create-compliant"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) review.at("/request/object/spec"))
+                .put("replicas", new java.math.BigInteger("9".repeat(30)));
+        byte[] deployment = MAPPER.writeValueAsBytes(review);
+        dev.harbormaster.engine.AdmissionInput input = AdmissionReviewCodec.decode(deployment);
+        assertThatThrownBy(() -> AdmissionReviewCodec.withObjectsDecoded(input)).isInstanceOf(BadAdmissionRequest.class)
+                .hasMessageStartingWith("malformed JSON in request.object: ")
+                .satisfies(e -> assertThat(e.getMessage()).contains("out of range").doesNotContain("com.fasterxml", "`", "\n"));
+        InProcessDoors doors = new InProcessDoors();
+        for (String door : List.of("validate", "mutate")) {
+            DoorAnswer answer = doors.answer(door, deployment);
+            assertThat(answer.status()).as(door).isEqualTo(400);
+            assertThat(answer.text()).as(door).startsWith("malformed JSON in request.object: ");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode request = (com.fasterxml.jackson.databind.node.ObjectNode) review.get("request");
+        request.putObject("kind").put("group", "").put("version", "v1").put("kind", "ConfigMap");
+        request.putObject("resource").put("group", "").put("version", "v1").put("resource", "configmaps");
+        DoorAnswer configMap = doors.answer("validate", MAPPER.writeValueAsBytes(review));
+        assertThat(configMap.status()).isEqualTo(200);
+        assertThat(configMap.text()).contains("\"allowed\":true");
     }
 }
