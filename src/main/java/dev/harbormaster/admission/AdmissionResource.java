@@ -19,9 +19,8 @@ import jakarta.inject.Inject;
  * The doors kube-apiserver calls, {@code POST /validate} and {@code POST /mutate}: Vert.x routes,
  * thin: decode, ask the engine, encode. The body is taken whole and decoded on the event loop, but
  * for its objects. A request that some policy's resource rules match has its objects decoded and is
- * evaluated on a worker thread, so that the
- * streams of one HTTP/2 connection (kube-apiserver opens one per server) are evaluated on every
- * core; one that none matches (or that is refused) is answered on the event loop, where its plain
+ * evaluated on a worker thread, so that the streams of one HTTP/2 connection (kube-apiserver
+ * opens one per server) are evaluated on every core; one that none matches (or that is refused) is answered on the event loop, where its plain
  * allow costs microseconds and the two thread hand-offs would cost more than everything else.
  */
 @ApplicationScoped
@@ -62,7 +61,7 @@ public class AdmissionResource {
         }
     }
 
-    /** The two doors and the engine's entry point each calls. */
+    /** The two doors, by their paths. */
     enum Door {
         VALIDATE("validate"), MUTATE("mutate");
 
