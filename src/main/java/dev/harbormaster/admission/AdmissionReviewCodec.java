@@ -31,7 +31,8 @@ public final class AdmissionReviewCodec {
     public static final String KIND = "AdmissionReview";
     private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
-    private static final JsonFactory JSON = JsonFactory.builder()
+    /** Also what {@link LazyJsonObject} decodes an object with, under the same constraints. */
+    static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
             .build();
 
@@ -94,9 +95,9 @@ public final class AdmissionReviewCodec {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new BadAdmissionRequest("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-                    + ": " + jacksonReason(e.getOriginalMessage()));
+                    + ": " + jacksonReason(e));
         } catch (IOException e) {
-            throw new BadAdmissionRequest("malformed JSON: " + jacksonReason(e.getMessage()));
+            throw new BadAdmissionRequest("malformed JSON: " + jacksonReason(e));
         }
     }
 
@@ -126,7 +127,7 @@ public final class AdmissionReviewCodec {
                 int start = (int) parser.currentTokenLocation().getByteOffset();
                 parser.skipChildren();
                 int end = (int) parser.currentLocation().getByteOffset();
-                request.put(field, new LazyJsonObject(JSON, body, start, end - start, "request." + field));
+                request.put(field, new LazyJsonObject(body, start, end - start, "request." + field));
             } else {
                 request.put(field, CelJson.read(parser));
             }
@@ -142,6 +143,11 @@ public final class AdmissionReviewCodec {
 
     private static Map<String, Object> decoded(Map<String, Object> object) {
         return object instanceof LazyJsonObject lazy ? lazy.decode() : object;
+    }
+
+    /** Why Jackson could not read a body (its message without the location it appends), in the caller's terms. */
+    static String jacksonReason(IOException e) {
+        return jacksonReason(e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage());
     }
 
     /**
