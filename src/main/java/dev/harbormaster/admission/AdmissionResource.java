@@ -18,10 +18,12 @@ import jakarta.inject.Inject;
 /**
  * The doors kube-apiserver calls, {@code POST /validate} and {@code POST /mutate}: Vert.x routes,
  * thin: decode, ask the engine, encode. The body is taken whole and decoded on the event loop, but
- * for its objects. A request that some policy's resource rules match has its objects decoded and is
- * evaluated on a worker thread, so that the streams of one HTTP/2 connection (kube-apiserver
- * opens one per server) are evaluated on every core; one that none matches (or that is refused) is answered on the event loop, where its plain
- * allow costs microseconds and the two thread hand-offs would cost more than everything else.
+ * for its objects. A request that no policy's resource rules match (or that is refused) is answered
+ * there, where its plain allow costs microseconds and two thread hand-offs would cost more than
+ * everything else. One that some policy's rules match has its objects decoded and is evaluated where
+ * {@link EvaluationPlacement} says: on the event loop when it is alone, else on a worker thread, so
+ * that the streams of one HTTP/2 connection (kube-apiserver opens one per server) are evaluated on
+ * every core.
  */
 @ApplicationScoped
 public class AdmissionResource {
@@ -32,6 +34,7 @@ public class AdmissionResource {
     private final DecisionRecorder recorder;
     private final long maxRequestBytes;
     private final InTreePolicies inTree;
+    private final EvaluationPlacement placement = new EvaluationPlacement(System.nanoTime());
 
     @Inject
     public AdmissionResource(Engine engine, PolicyStore policies, ClusterView cluster, DecisionRecorder recorder,
@@ -85,13 +88,29 @@ public class AdmissionResource {
             send(context, answer(door, decoded, start));
             return;
         }
-        context.vertx().executeBlocking(() -> answer(door, decoded, start), false).onComplete(done -> {
+        if (placement.startsHere(start)) {
+            send(context, evaluated(door, decoded, start));
+            return;
+        }
+        context.vertx().executeBlocking(() -> evaluated(door, decoded, start), false).onComplete(done -> {
             if (done.succeeded()) {
                 send(context, done.result());
             } else {
+                // Only when the worker pool refuses the task, as the server stops (the answer itself never throws).
                 context.fail(done.cause());
             }
         });
+    }
+
+    /** The answer to a request with work, its evaluation's time told to the placement. */
+    private DoorAnswer evaluated(Door door, Decoded decoded, long start) {
+        long began = System.nanoTime();
+        try {
+            return answer(door, decoded, start);
+        } finally {
+            long now = System.nanoTime();
+            placement.ended(now - began, now);
+        }
     }
 
     /** A request closed at its deadline (RequestGuards) has nowhere to take its late answer. */
