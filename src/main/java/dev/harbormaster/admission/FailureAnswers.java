@@ -1,11 +1,13 @@
 package dev.harbormaster.admission;
 
 import dev.harbormaster.config.HarbormasterConfig;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,7 +45,7 @@ public class FailureAnswers {
             LOG.debugf("late answer to a request closed at its deadline dropped: %s", failure);
             return;
         }
-        if (failure instanceof HttpClosedException || context.response().closed()) {
+        if (transportFailed(failure) || context.response().closed()) {
             // The client went away mid-request (the doors' body handler fails the route): no one to answer, no fault here.
             LOG.debugf("request abandoned by its client: %s", failure);
             return;
@@ -66,6 +68,15 @@ public class FailureAnswers {
             default -> status >= 500 ? INTERNAL_ERROR : "refused (HTTP " + status + ")";
         };
         context.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(reason + "\n");
+    }
+
+    /**
+     * The connection or the stream failed under the request: closed, reset, or a write to it failed
+     * (Vert.x tells each stream still open on a connection of the connection's failure). The doors do
+     * no other I/O, so none of these is a bug of ours.
+     */
+    private static boolean transportFailed(Throwable failure) {
+        return failure instanceof HttpClosedException || failure instanceof IOException || failure instanceof Http2Exception;
     }
 
     static void logUnexpected(Throwable failure) {

@@ -203,6 +203,68 @@ class HostileClientsTest {
         assertThat(metrics.counter("harbormaster.admission.internal.errors").count()).isEqualTo(internalErrors);
     }
 
+    /**
+     * What h2load does as its run ends and what a restarting kube-apiserver may do: 16 requests in
+     * flight on one HTTP/2 connection, then the connection reset once the first is answered. The
+     * answers that can no longer be written are the client's leaving, not internal errors (each
+     * failed write used to be counted, once per stream still open, and logged as a bug).
+     */
+    @Test
+    void aClientResettingItsConnectionWithRequestsInFlightIsNoInternalError() throws Exception {
+        double internalErrors = metrics.counter("harbormaster.admission.internal.errors").count();
+        byte[] body = Fixtures.review("job-create"); // 16 of them fit in the connection's first flow-control window
+        for (int round = 0; round < 5; round++) {
+            try (SSLSocket socket = connect("TLSv1.3")) {
+                javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+                parameters.setApplicationProtocols(new String[] {"h2"});
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+                frames.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                frames.write(frame(4, 0, 0, new byte[0]));
+                for (int stream = 1; stream < 32; stream += 2) {
+                    frames.write(frame(1, 4, stream, POST_VALIDATE_JSON)); // END_HEADERS
+                    frames.write(frame(0, 1, stream, body));                // END_STREAM
+                }
+                socket.getOutputStream().write(frames.toByteArray());
+                socket.getOutputStream().flush();
+                java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+                int type;
+                do { // frames until the first answer's HEADERS
+                    int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
+                    type = in.readUnsignedByte();
+                    in.skipNBytes(5L + length);
+                } while (type != 1);
+                socket.setSoLinger(true, 0); // close with a TCP reset, nothing more read
+            }
+        }
+        Thread.sleep(500);
+        assertThat(metrics.counter("harbormaster.admission.internal.errors").count()).isEqualTo(internalErrors);
+        Fixtures.client(server).contentType("application/json").body(body).post("validate").then().statusCode(200);
+    }
+
+    /** HPACK, no dynamic table: :method POST, :scheme https, :path /validate, :authority localhost, content-type application/json. */
+    private static final byte[] POST_VALIDATE_JSON = hpack();
+
+    private static byte[] hpack() {
+        java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+        block.write(0x83);
+        block.write(0x87);
+        block.writeBytes(literal(new byte[] {0x04}, "/validate"));
+        block.writeBytes(literal(new byte[] {0x01}, "localhost"));
+        block.writeBytes(literal(new byte[] {0x0f, 0x10}, "application/json")); // name index 31, 4-bit prefix
+        return block.toByteArray();
+    }
+
+    /** A literal header field without indexing, its name by static-table index. */
+    private static byte[] literal(byte[] nameIndex, String value) {
+        java.io.ByteArrayOutputStream field = new java.io.ByteArrayOutputStream();
+        field.writeBytes(nameIndex);
+        field.write(value.length());
+        field.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
+        return field.toByteArray();
+    }
+
     /** Never idle, never done: a byte of body every 300 ms is cut by the request deadline. */
     @Test
     void aClientTricklingItsBodyIsDisconnectedAtTheRequestDeadline() throws Exception {
