@@ -15,6 +15,7 @@
 # on all servers one after the other, ROUNDS times, so that the machine's other load falls on all
 # of them alike: read the gaps and ratios of one round, not absolute figures.
 #   RATES='50 200 1000'  STREAMS='1 2 8'  ROUNDS=2  SECONDS_PER_RUN (default: 1,000 requests or 10 s)
+#   BURST_ROUNDS (default: ROUNDS)  WARMUP=15 (s per server)
 #   FLOOR_TLS=openssl    the floor on netty-tcnative's BoringSSL instead of JSSE (needs the jar in ~/.m2)
 # Raw output in bench/results/<date>/latency/: summary.jsonl, table.md, h2load logs, server logs.
 source "$(dirname "$0")/../lib.sh"
@@ -95,7 +96,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
   done
 done
 # A burst: 8 streams always in flight on the one connection (no rate), where offloading pays.
-for ROUND in $(seq 1 "$ROUNDS"); do
+for ROUND in $(seq 1 "${BURST_ROUNDS:-$ROUNDS}"); do
   for server in "${SERVERS[@]}"; do run "burst-m8-round$ROUND" "$server" 8 0 10; done
 done
 echo "load average after: $(cat /proc/loadavg)" >> "$OUT/machine.txt"
