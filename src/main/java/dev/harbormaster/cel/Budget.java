@@ -1,7 +1,9 @@
 package dev.harbormaster.cel;
 
 import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableExpr;
 import dev.cel.runtime.CelEvaluationListener;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 
@@ -61,9 +63,68 @@ public final class Budget {
         return peakExpression;
     }
 
-    /** A meter for one expression's evaluation, charging this budget. */
-    Meter meter() {
-        return new Meter();
+    /** A meter for one expression's evaluation, charging this budget at the expression's {@link #charges}. */
+    Meter meter(int[] charges) {
+        return new Meter(charges);
+    }
+
+    /** The charge of a node that builds its value: 1, plus the size of what it built unless that is a scalar. */
+    static final int BUILDS = 0;
+    /** No charge worked out for the node: it is worked out as it is evaluated. */
+    private static final int UNKNOWN = -1;
+    /** Node ids past this get no table (they are numbered from 1 by the parser; a table this long is 256 KB). */
+    private static final int MAX_TABLE_ID = 1 << 16;
+
+    /**
+     * What each node of a compiled expression costs, by node id, worked out once: the steps of a name
+     * or field chain, 1 for any other node that hands on a value, or {@link #BUILDS}. Charging a node
+     * is then an array read, where working it out per evaluation called the node's kind, a megamorphic
+     * call on every node the interpreter reports.
+     */
+    static int[] charges(CelExpr root) {
+        long maxId = CelNavigableExpr.fromExpr(root).allNodes().mapToLong(node -> node.expr().id()).max().orElse(0);
+        if (maxId > MAX_TABLE_ID) {
+            return new int[0];
+        }
+        int[] charges = new int[(int) maxId + 1];
+        Arrays.fill(charges, UNKNOWN);
+        CelNavigableExpr.fromExpr(root).allNodes().forEach(node -> charges[(int) node.expr().id()] = chargeOf(node.expr()));
+        return charges;
+    }
+
+    /** {@link #BUILDS} for a node that builds its value, else the steps it reads. */
+    static int chargeOf(CelExpr expr) {
+        return builds(expr) ? BUILDS : steps(expr);
+    }
+
+    /**
+     * Whether the node builds its value (a call, a list or map literal, a comprehension), so that
+     * its size is new: a name, a field or a constant only hands on a value that exists already.
+     */
+    private static boolean builds(CelExpr expr) {
+        return switch (expr.getKind()) {
+            case CALL, LIST, MAP, STRUCT, COMPREHENSION -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * What a name or field read costs: one per step. cel-java's planner reports a chain of field reads
+     * ({@code object.spec.template}) as one node, the name with its fields; each step is one read, as
+     * Kubernetes counts it, so the chain costs its length (without the operand when that is not a name,
+     * which is charged as its own node).
+     */
+    private static int steps(CelExpr expr) {
+        int selects = 0;
+        if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT && expr.select().testOnly()) {
+            // has(a.b): the planner reports the test twice, its operand not as a chain.
+            return 1;
+        }
+        while (expr.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+            expr = expr.select().operand();
+            selects++;
+        }
+        return selects == 0 ? 1 : expr.getKind() == CelExpr.ExprKind.Kind.IDENT ? selects + 1 : selects;
     }
 
     /**
@@ -79,13 +140,17 @@ public final class Budget {
     }
 
     final class Meter implements CelEvaluationListener {
+        private final int[] charges;
         private long expressionSpent;
         private int nodes;
 
+        private Meter(int[] charges) {
+            this.charges = charges;
+        }
+
         @Override
         public void callback(CelExpr expr, Object result) {
-            // Most nodes give a scalar: for those only a field chain's length matters, not what they build.
-            long cost = isScalar(result) || !builds(expr) ? steps(expr) : 1 + size(result) / SIZE_PER_UNIT;
+            long cost = cost(expr, result);
             nodes++;
             expressionSpent += cost;
             spent += cost;
@@ -102,6 +167,17 @@ public final class Budget {
             }
         }
 
+        /** What the node cost: its charge, or for one that built a string, list or map, 1 plus that value's size. */
+        private long cost(CelExpr expr, Object result) {
+            long id = expr.id();
+            int charge = id >= 0 && id < charges.length ? charges[(int) id] : UNKNOWN;
+            if (charge == UNKNOWN) {
+                charge = chargeOf(expr);
+            }
+            // Most nodes give a scalar: for those only a field chain's length matters, not what they build.
+            return charge != BUILDS ? charge : isScalar(result) ? 1 : 1 + size(result) / SIZE_PER_UNIT;
+        }
+
         /** Called once the expression's evaluation is over, however it ended. */
         void finished() {
             peakExpression = Math.max(peakExpression, expressionSpent);
@@ -113,36 +189,6 @@ public final class Budget {
             }
             Class<?> type = value.getClass();
             return type == Boolean.class || type == Long.class || type == Double.class;
-        }
-
-        /**
-         * Whether the node builds its value (a call, a list or map literal, a comprehension), so that
-         * its size is new: a name, a field or a constant only hands on a value that exists already.
-         */
-        private static boolean builds(CelExpr expr) {
-            return switch (expr.getKind()) {
-                case CALL, LIST, MAP, STRUCT, COMPREHENSION -> true;
-                default -> false;
-            };
-        }
-
-        /**
-         * What a name or field read costs: one per step. cel-java's planner reports a chain of field reads
-         * ({@code object.spec.template}) as one node, the name with its fields; each step is one read, as
-         * Kubernetes counts it, so the chain costs its length (without the operand when that is not a name,
-         * which is charged as its own node).
-         */
-        private static int steps(CelExpr expr) {
-            int selects = 0;
-            if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT && expr.select().testOnly()) {
-                // has(a.b): the planner reports the test twice, its operand not as a chain.
-                return 1;
-            }
-            while (expr.getKind() == CelExpr.ExprKind.Kind.SELECT) {
-                expr = expr.select().operand();
-                selects++;
-            }
-            return selects == 0 ? 1 : expr.getKind() == CelExpr.ExprKind.Kind.IDENT ? selects + 1 : selects;
         }
 
         private long size(Object value) {

@@ -142,7 +142,7 @@ public final class CelEnvironment {
             // Only expressions that passed every check below are cached.
             var cached = cache == null ? java.util.Optional.<CelAbstractSyntaxTree>empty() : cache.get(expression, resultType);
             if (cached.isPresent()) {
-                return new CelExpression(expression, cel.createProgram(cached.get()));
+                return new CelExpression(expression, cached.get(), cel.createProgram(cached.get()));
             }
             CelAbstractSyntaxTree parsed = cel.parse(expression).getAst();
             refuseAuthorizer(parsed);
@@ -153,7 +153,7 @@ public final class CelEnvironment {
             if (resultType.kind() != CelKind.DYN && actual.kind() != CelKind.DYN && !actual.equals(resultType)) {
                 throw new CelCompileException("the expression must evaluate to " + resultType.name() + ", not " + actual.name());
             }
-            CelExpression compiled = new CelExpression(expression, cel.createProgram(ast));
+            CelExpression compiled = new CelExpression(expression, ast, cel.createProgram(ast));
             if (cache != null) {
                 cache.put(expression, resultType, ast);
             }
@@ -195,7 +195,7 @@ public final class CelEnvironment {
             } catch (CelPrinter.Refusal e) {
                 throw new CelCompileException(e.getMessage());
             }
-            return new CelExpression(expression, compile(calls, SimpleType.DYN).program());
+            return compile(calls, SimpleType.DYN).withSource(expression);
         } catch (CelValidationException e) {
             throw new CelCompileException(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.harbormaster.cel;
 
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
@@ -14,10 +15,27 @@ public final class CelExpression {
 
     private final String source;
     private final CelRuntime.Program program;
+    /** What each node costs, by id ({@link Budget#charges}). */
+    private final int[] charges;
 
-    CelExpression(String source, CelRuntime.Program program) {
+    CelExpression(String source, CelAbstractSyntaxTree ast, CelRuntime.Program program) {
+        this(source, program, Budget.charges(ast.getExpr()));
+    }
+
+    private CelExpression(String source, CelRuntime.Program program, int[] charges) {
         this.source = source;
         this.program = program;
+        this.charges = charges;
+    }
+
+    /** The same program under another source text (an apply configuration, compiled as the calls it stands for). */
+    CelExpression withSource(String source) {
+        return new CelExpression(source, program, charges);
+    }
+
+    /** The charge table, for the test that checks it against the nodes the interpreter reports. */
+    int[] charges() {
+        return charges;
     }
 
     CelRuntime.Program program() {
@@ -34,7 +52,7 @@ public final class CelExpression {
         if (exhausted != null) {
             return new CelResult.Failure(exhausted, CelResult.Failure.Kind.BOUND);
         }
-        Budget.Meter meter = budget.meter();
+        Budget.Meter meter = budget.meter(charges);
         try {
             return new CelResult.Value(program.trace(variables, meter));
         } catch (Budget.Exceeded e) {
