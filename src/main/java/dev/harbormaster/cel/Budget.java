@@ -78,8 +78,8 @@ public final class Budget {
     /**
      * What each node of a compiled expression costs, by node id, worked out once: the steps of a name
      * or field chain, 1 for any other node that hands on a value, or {@link #BUILDS}. Charging a node
-     * is then an array read, where working it out per evaluation called the node's kind, a megamorphic
-     * call on every node the interpreter reports.
+     * is then an array read, not a walk of the node on every evaluation (bench/RESULTS.md, 2026-12-03:
+     * a tenth off the hot Pod, nothing after an idle gap).
      */
     static int[] charges(CelExpr root) {
         long maxId = CelNavigableExpr.fromExpr(root).allNodes().mapToLong(node -> node.expr().id()).max().orElse(0);
