@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * none that ended just before it arrived (a request that waited behind one is part of a burst), and
  * the last evaluation was small (a costly policy must not hold the event loop). Anything else goes to
  * a worker. The figures behind the thresholds are in bench/RESULTS.md (2026-12-02, night).
+ *
+ * <p>The worst case: a request alone whose evaluation is costly after small ones holds its event loop
+ * for that one evaluation, at most the request's CEL deadline ({@code harbormaster.cel.request-deadline});
+ * requests that arrive on that loop meanwhile wait for it, and then go to workers.
  */
 final class EvaluationPlacement {
 
