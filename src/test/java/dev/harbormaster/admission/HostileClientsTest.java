@@ -54,6 +54,17 @@ class HostileClientsTest {
         return socket;
     }
 
+    /** A TLS 1.3 connection that negotiated h2 by ALPN, handshake done. */
+    private SSLSocket connectHttp2() throws Exception {
+        SSLSocket socket = connect("TLSv1.3");
+        javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"h2"});
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+        return socket;
+    }
+
     @Test
     void aTls12OnlyClientConnectsWithAnAeadSuite() throws Exception {
         try (SSLSocket socket = connect("TLSv1.2")) {
@@ -167,12 +178,7 @@ class HostileClientsTest {
      */
     @Test
     void anHttp2ClientTricklingItsHeadersIsDisconnected() throws Exception {
-        try (SSLSocket socket = connect("TLSv1.3")) {
-            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
-            parameters.setApplicationProtocols(new String[] {"h2"});
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-            assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+        try (SSLSocket socket = connectHttp2()) {
             OutputStream out = socket.getOutputStream();
             out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.write(frame(4, 0, 0, new byte[0]));                       // SETTINGS
@@ -214,11 +220,7 @@ class HostileClientsTest {
         double internalErrors = metrics.counter("harbormaster.admission.internal.errors").count();
         byte[] body = Fixtures.review("job-create"); // 16 of them fit in the connection's first flow-control window
         for (int round = 0; round < 5; round++) {
-            try (SSLSocket socket = connect("TLSv1.3")) {
-                javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
-                parameters.setApplicationProtocols(new String[] {"h2"});
-                socket.setSSLParameters(parameters);
-                socket.startHandshake();
+            try (SSLSocket socket = connectHttp2()) {
                 java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
                 frames.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 frames.write(frame(4, 0, 0, new byte[0]));
