@@ -17,10 +17,11 @@ import jakarta.inject.Inject;
 
 /**
  * The doors kube-apiserver calls, {@code POST /validate} and {@code POST /mutate}: Vert.x routes,
- * thin: decode, ask the engine, encode. The body is taken whole and decoded on the event loop, but
- * for its objects. A request that no policy's resource rules match (or that is refused) is answered
- * there, where its plain allow costs microseconds and two thread hand-offs would cost more than
- * everything else. One that some policy's rules match has its objects decoded and is evaluated where
+ * thin: decode, ask the engine, encode. The body is taken whole and decoded on the event loop in one
+ * pass, its objects only if some policy's resource rules match the request (asked as the pass reaches
+ * them). A request that no policy's rules match (or that is refused) is answered there, where its
+ * plain allow costs microseconds and two thread hand-offs would cost more than everything else. One
+ * that some policy's rules match is evaluated where
  * {@link EvaluationPlacement} says: on the event loop when it is alone, else on a worker thread, so
  * that the streams of one HTTP/2 connection (kube-apiserver opens one per server) are evaluated on
  * every core.
@@ -134,15 +135,19 @@ public class AdmissionResource {
                 // The route refuses a larger body as it arrives; this is for the callers that hand one in whole.
                 throw BadAdmissionRequest.tooLarge(body.length, maxRequestBytes);
             }
-            AdmissionInput input = AdmissionReviewCodec.decode(body);
             PolicySet set = inTree.forWebhook(policies.current());
-            boolean work = door == Door.MUTATE ? engine.mutates(input, set) : engine.validates(input, set);
-            return new Decoded(input, set, work, null);
+            // Asked first of the request as read up to its object, so that an object with work is decoded in the same pass.
+            AdmissionInput input = AdmissionReviewCodec.decode(body, head -> hasWork(door, head, set));
+            return new Decoded(input, set, hasWork(door, input, set), null);
         } catch (BadAdmissionRequest e) {
             return new Decoded(null, null, false, refused(door, e));
         } catch (RuntimeException | Error e) {
             return new Decoded(null, null, false, unexpected(e));
         }
+    }
+
+    private boolean hasWork(Door door, AdmissionInput input, PolicySet set) {
+        return door == Door.MUTATE ? engine.mutates(input, set) : engine.validates(input, set);
     }
 
     /** The answer of a door ("validate" or "mutate") to a body, whatever the body: what the HTTP route sends; the fuzzer calls it too. */

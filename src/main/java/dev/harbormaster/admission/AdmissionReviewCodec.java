@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -47,13 +48,37 @@ public final class AdmissionReviewCodec {
      * ({@link #withObjectsDecoded}, which a door calls before any policy reads them).
      */
     public static AdmissionInput decode(byte[] body) throws BadAdmissionRequest {
-        Map<String, Object> review = parse(body);
+        return decode(body, head -> false);
+    }
+
+    /**
+     * As {@link #decode(byte[])}, but an object is decoded in the same pass when {@code decodeNow} says
+     * so of the request as read before it (kube-apiserver sends the request's attributes first): a
+     * request that some policy has work on then has its object tokenized once, not skipped and then
+     * decoded. Only a hint: the result is the same either way, and a door still decides on the whole
+     * input. When an object does not decode in the pass, the body is read again without the hint, so
+     * that every refusal, and where it is made, is the one the body gets without it.
+     */
+    public static AdmissionInput decode(byte[] body, Predicate<AdmissionInput> decodeNow) throws BadAdmissionRequest {
+        try {
+            return input(parse(body, decodeNow));
+        } catch (ObjectNotDecodable e) {
+            return input(parse(body, head -> false));
+        }
+    }
+
+    private static AdmissionInput input(Map<String, Object> review) throws BadAdmissionRequest {
         require(API_VERSION.equals(review.get("apiVersion")),
                 () -> "apiVersion is " + quoted(review.get("apiVersion")) + ", expected \"" + API_VERSION
                         + "\" (set admissionReviewVersions: [v1] in the webhook configuration)");
         require(KIND.equals(review.get("kind")), () -> "kind is " + quoted(review.get("kind")) + ", expected \"" + KIND + "\"");
         Map<String, Object> request = CelJson.map(review, "request");
         require(request != null, () -> "request is missing or not an object");
+        return request(request);
+    }
+
+    /** The input from the request's fields: those of the whole request, or those read before an object. */
+    private static AdmissionInput request(Map<String, Object> request) throws BadAdmissionRequest {
         String uid = requiredText(request, "uid", "request.uid");
         require(!uid.isBlank(), () -> "request.uid is empty");
         String operation = requiredText(request, "operation", "request.operation");
@@ -79,10 +104,10 @@ public final class AdmissionReviewCodec {
                 text(request, "name", "request.name"), object, oldObject, celRequest, Boolean.TRUE.equals(dryRun));
     }
 
-    private static Map<String, Object> parse(byte[] body) throws BadAdmissionRequest {
+    private static Map<String, Object> parse(byte[] body, Predicate<AdmissionInput> decodeNow) throws BadAdmissionRequest {
         require(body != null && body.length > 0, () -> "the request body is empty; expected an AdmissionReview");
         try (JsonParser parser = JSON.createParser(body)) {
-            Object value = readReview(parser, body);
+            Object value = readReview(parser, body, decodeNow);
             require(parser.nextToken() == null, () -> "unexpected content after the AdmissionReview at "
                     + parser.currentLocation().offsetDescription());
             if (!(value instanceof Map<?, ?>)) {
@@ -103,9 +128,10 @@ public final class AdmissionReviewCodec {
 
     /**
      * The body's value as CelJson reads it, but for {@code request.object} and {@code request.oldObject}:
-     * those are skipped (their syntax and nesting still checked by the parser) and kept as {@link LazyJsonObject}s.
+     * each is decoded now if {@code decodeNow} says so of the request read before it, else skipped (its
+     * syntax and nesting still checked by the parser) and kept as a {@link LazyJsonObject}.
      */
-    private static Object readReview(JsonParser parser, byte[] body) throws IOException {
+    private static Object readReview(JsonParser parser, byte[] body, Predicate<AdmissionInput> decodeNow) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             return CelJson.read(parser);
         }
@@ -113,26 +139,55 @@ public final class AdmissionReviewCodec {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            review.put(field, field.equals("request") && value == JsonToken.START_OBJECT ? readRequest(parser, body) : CelJson.read(parser));
+            review.put(field, field.equals("request") && value == JsonToken.START_OBJECT
+                    ? readRequest(parser, body, decodeNow) : CelJson.read(parser));
         }
         return review;
     }
 
-    private static Map<String, Object> readRequest(JsonParser parser, byte[] body) throws IOException {
+    private static Map<String, Object> readRequest(JsonParser parser, byte[] body, Predicate<AdmissionInput> decodeNow) throws IOException {
         Map<String, Object> request = new LinkedHashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             if ((field.equals("object") || field.equals("oldObject")) && value == JsonToken.START_OBJECT) {
-                int start = (int) parser.currentTokenLocation().getByteOffset();
-                parser.skipChildren();
-                int end = (int) parser.currentLocation().getByteOffset();
-                request.put(field, new LazyJsonObject(body, start, end - start, "request." + field));
+                if (decodesNow(request, field, decodeNow)) {
+                    try {
+                        request.put(field, CelJson.read(parser));
+                    } catch (IOException e) {
+                        throw new ObjectNotDecodable();
+                    }
+                } else {
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    parser.skipChildren();
+                    int end = (int) parser.currentLocation().getByteOffset();
+                    request.put(field, new LazyJsonObject(body, start, end - start, "request." + field));
+                }
             } else {
                 request.put(field, CelJson.read(parser));
             }
         }
         return request;
+    }
+
+    /**
+     * Asks the hint about the request as read so far, an empty map standing in for the object about to
+     * be read (which then takes its place); no when the fields so far are no request yet.
+     */
+    private static boolean decodesNow(Map<String, Object> request, String field, Predicate<AdmissionInput> decodeNow) {
+        request.put(field, Map.of());
+        try {
+            return decodeNow.test(request(request));
+        } catch (BadAdmissionRequest e) {
+            return false;
+        }
+    }
+
+    /** An object that did not decode in the pass: the body is read again with both objects left for later. */
+    private static final class ObjectNotDecodable extends RuntimeException {
+        ObjectNotDecodable() {
+            super(null, null, false, false);
+        }
     }
 
     /** The same input with its objects decoded into plain maps; refused when one does not decode. */

@@ -160,4 +160,53 @@ class AdmissionReviewCodecTest {
         assertThat(configMap.status()).isEqualTo(200);
         assertThat(configMap.text()).contains("\"allowed\":true");
     }
+
+    /**
+     * With the hint, each captured body's objects are decoded in the decode pass itself into what the
+     * pass without it decodes on demand, and the hint is asked of a request whose attributes are already
+     * the whole request's: kube-apiserver sends them before the objects.
+     */
+    @Test
+    void objectsDecodedInThePassAreTheObjectsDecodedOnDemand() throws Exception {
+        try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(Fixtures.ADMISSION_REVIEWS)) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                byte[] body = java.nio.file.Files.readAllBytes(file);
+                dev.harbormaster.engine.AdmissionInput onDemand = AdmissionReviewCodec.withObjectsDecoded(AdmissionReviewCodec.decode(body));
+                List<dev.harbormaster.engine.AdmissionInput> heads = new ArrayList<>();
+                dev.harbormaster.engine.AdmissionInput inPass = AdmissionReviewCodec.decode(body, head -> heads.add(head));
+                String name = file.getFileName().toString();
+                assertThat(heads).as(name).hasSize((onDemand.object() == null ? 0 : 1) + (onDemand.oldObject() == null ? 0 : 1));
+                for (dev.harbormaster.engine.AdmissionInput head : heads) {
+                    assertThat(List.of(head.uid(), head.operation(), head.kind(), head.resource(), head.subResource(), head.namespace(), head.name()))
+                            .as(name).isEqualTo(List.of(inPass.uid(), inPass.operation(), inPass.kind(), inPass.resource(), inPass.subResource(),
+                                    inPass.namespace(), inPass.name()));
+                }
+                assertThat(inPass).as(name).isEqualTo(onDemand);
+                for (Map<String, Object> object : java.util.Arrays.asList(inPass.object(), inPass.oldObject())) {
+                    if (object != null) {
+                        assertThat(object).as(name).isExactlyInstanceOf(java.util.LinkedHashMap.class);
+                    }
+                }
+            }
+        }
+    }
+
+    /** An object that does not decode is refused as without the hint: when read, and only in its own terms. */
+    @Test
+    void anObjectThatDoesNotDecodeInThePassIsRefusedAsWithoutTheHint() throws Exception {
+        ObjectNode review = (ObjectNode) MAPPER.readTree(Fixtures.review("deployment-create-compliant"));
+        ((ObjectNode) review.at("/request/object/spec")).put("replicas", new java.math.BigInteger("9".repeat(30)));
+        byte[] bigInteger = MAPPER.writeValueAsBytes(review);
+        dev.harbormaster.engine.AdmissionInput input = AdmissionReviewCodec.decode(bigInteger, head -> true);
+        assertThatThrownBy(() -> AdmissionReviewCodec.withObjectsDecoded(input)).isInstanceOf(BadAdmissionRequest.class)
+                .hasMessageStartingWith("malformed JSON in request.object: ");
+
+        String compliant = new String(Fixtures.review("deployment-create-compliant"), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] broken = compliant.replaceFirst("\"replicas\":", "\"replicas\":\"x\" 1,").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(broken).isNotEqualTo(Fixtures.review("deployment-create-compliant"));
+        String withoutHint = org.assertj.core.api.Assertions.catchThrowableOfType(() -> AdmissionReviewCodec.decode(broken),
+                BadAdmissionRequest.class).getMessage();
+        assertThatThrownBy(() -> AdmissionReviewCodec.decode(broken, head -> true)).isInstanceOf(BadAdmissionRequest.class)
+                .hasMessage(withoutHint).hasMessageStartingWith("malformed JSON at line ");
+    }
 }
