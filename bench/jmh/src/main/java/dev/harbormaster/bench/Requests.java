@@ -38,7 +38,8 @@ public final class Requests {
             case "deployment-denied" -> review("apps", "v1", "Deployment", "deployments", workload("Deployment", "web", 3, 3, true));
             case "statefulset20" -> review("apps", "v1", "StatefulSet", "statefulsets", workload("StatefulSet", "db", 20, 3, false));
             case "configmap" -> review("", "v1", "ConfigMap", "configmaps", configMap());
-            default -> fixture(name);
+            // A captured review with "-offline" after its name: the same body, without a cluster.
+            default -> fixture(name.endsWith("-offline") ? name.substring(0, name.length() - "-offline".length()) : name);
         };
     }
 
@@ -66,7 +67,8 @@ public final class Requests {
     /**
      * The cluster as a synced informer cache would show it: the namespace, a PDB that covers the
      * benchmark workloads (so the PDB rules evaluate their selectors and find it), and an API server version.
-     * "deployment-offline" runs without a cluster (ClusterView.OFFLINE): those rules then warn "could not check".
+     * "deployment-offline" (and a captured review's name with "-offline" after it) runs without a cluster
+     * (ClusterView.OFFLINE): those rules then warn "could not check".
      */
     @SuppressWarnings("unchecked")
     public static ClusterView cluster(String name) {
