@@ -17,6 +17,10 @@
 #   RATES='50 200 1000'  STREAMS='1 2 8'  ROUNDS=2  SECONDS_PER_RUN (default: 1,000 requests or 10 s)
 #   BURST_ROUNDS (default: ROUNDS)  WARMUP=15 (s per server)
 #   FLOOR_TLS=openssl    the floor on netty-tcnative's BoringSSL instead of JSSE (needs the jar in ~/.m2)
+#   CLUSTER=mock         pack, empty and base watch a stand-in API server (MockCluster.java: fabric8's mock
+#                        server in CRUD mode with the reviews' namespace and a PDB selecting the Deployment), so the
+#                        cluster rules evaluate as in a cluster; by default the servers run offline, where those
+#                        rules answer "could not check" (an exception path inside cel-java, bench/RESULTS.md)
 # Raw output in bench/results/<date>/latency/: summary.jsonl, table.md, h2load logs, server logs.
 source "$(dirname "$0")/../lib.sh"
 BASE=${1:-}
@@ -40,12 +44,22 @@ COMPLIANT=$FIXTURES/deployment-create-compliant.json
 
 EMPTY_DIR=$(mktemp -d /tmp/harbormaster-empty-policies.XXXXXX)
 declare -A PID PORT
-HM_WORK=$ROOT/new HTTPS_PORT=8443 MGMT_PORT=9000 start_server pack "$JAVA" "${JVM[@]}"; PID[pack]=$SERVER_PID; PORT[pack]=8443
-HM_WORK=$ROOT/new HTTPS_PORT=8444 MGMT_PORT=9001 start_server empty "$JAVA" "${JVM[@]}" -Dharbormaster.policies.dir="$EMPTY_DIR"
+CLUSTER_JVM=()
+if [[ "${CLUSTER:-offline}" == mock ]]; then
+  TEST_CP=$(cd "$ROOT/new/src" && ./mvnw -o -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
+  "$JAVA" "${JVM[@]}" -cp "$TEST_CP" "$BENCH_DIR/latency/MockCluster.java" 18080 > "$OUT/mock-cluster.log" 2>&1 &
+  PID[mock]=$!
+  for _ in $(seq 1 300); do grep -q '^ready' "$OUT/mock-cluster.log" && break; sleep 0.1; done
+  grep -q '^ready' "$OUT/mock-cluster.log" || { cat "$OUT/mock-cluster.log" >&2; exit 1; }
+  CLUSTER_JVM=(-Dharbormaster.cluster.enabled=true -Dquarkus.kubernetes-client.api-server-url=http://127.0.0.1:18080)
+fi
+echo "cluster: ${CLUSTER:-offline}" >> "$OUT/machine.txt"
+HM_WORK=$ROOT/new HTTPS_PORT=8443 MGMT_PORT=9000 start_server pack "$JAVA" "${JVM[@]}" "${CLUSTER_JVM[@]}"; PID[pack]=$SERVER_PID; PORT[pack]=8443
+HM_WORK=$ROOT/new HTTPS_PORT=8444 MGMT_PORT=9001 start_server empty "$JAVA" "${JVM[@]}" "${CLUSTER_JVM[@]}" -Dharbormaster.policies.dir="$EMPTY_DIR"
 PID[empty]=$SERVER_PID; PORT[empty]=8444
 SERVERS=(pack empty floor)
 if [[ -n "$BASE" ]]; then
-  HM_WORK=$ROOT/base HTTPS_PORT=8446 MGMT_PORT=9003 start_server base "$JAVA" "${JVM[@]}"; PID[base]=$SERVER_PID; PORT[base]=8446
+  HM_WORK=$ROOT/base HTTPS_PORT=8446 MGMT_PORT=9003 start_server base "$JAVA" "${JVM[@]}" "${CLUSTER_JVM[@]}"; PID[base]=$SERVER_PID; PORT[base]=8446
   SERVERS+=(base)
 fi
 trap 'for s in "${!PID[@]}"; do stop_server "${PID[$s]}"; done; rm -rf "$EMPTY_DIR"' EXIT
