@@ -9,6 +9,7 @@ import java.util.Map;
  * A stand-in API server for the latency benchmark: fabric8's mock server in CRUD mode (plain HTTP) on PORT,
  * holding the captured reviews' namespace and a PodDisruptionBudget that selects the compliant Deployment,
  * so that the servers' cluster rules evaluate as with a synced informer cache instead of "could not check".
+ * (In CRUD mode it answers /version with its objects: the servers log that it gives no version.)
  * bench/latency/run.sh starts it with CLUSTER=mock; by hand, with the project's test class path:
  *   java -cp "$TEST_CP" bench/latency/MockCluster.java PORT [LABEL VALUE]   # until killed; prints "ready" once populated
  */

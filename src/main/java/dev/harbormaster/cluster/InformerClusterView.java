@@ -48,6 +48,10 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         this.client = client;
         java.util.concurrent.CompletableFuture.runAsync(() -> {
             VersionInfo version = client.getKubernetesVersion();
+            if (version == null || version.getMajor() == null || version.getMinor() == null) {
+                LOG.warn("the API server's /version gives no major and minor version (mutations assume a current one)");
+                return;
+            }
             serverVersion = version.getMajor().replaceAll("[^0-9]", "") + "." + version.getMinor().replaceAll("[^0-9]", "");
             LOG.infof("API server version %s", serverVersion);
         }).exceptionally(error -> {
