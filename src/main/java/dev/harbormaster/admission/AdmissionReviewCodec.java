@@ -48,12 +48,16 @@ public final class AdmissionReviewCodec {
      * ({@link #withObjectsDecoded}, which a door calls before any policy reads them).
      */
     public static AdmissionInput decode(byte[] body) throws BadAdmissionRequest {
-        return decode(body, head -> false);
+        return decode(body, NEVER);
     }
+
+    /** The hint that decodes no object in the pass; the pass then does not ask it. */
+    private static final Predicate<AdmissionInput> NEVER = head -> false;
 
     /**
      * As {@link #decode(byte[])}, but an object is decoded in the same pass when {@code decodeNow} says
-     * so of the request as read before it (kube-apiserver sends the request's attributes first): a
+     * so of the request's attributes as read before it (an input whose {@code request} map is empty;
+     * kube-apiserver sends the attributes first): a
      * request that some policy has work on then has its object tokenized once, not skipped and then
      * decoded. Only a hint: the result is the same either way, and a door still decides on the whole
      * input. When an object does not decode in the pass, the body is read again without the hint, so
@@ -63,7 +67,7 @@ public final class AdmissionReviewCodec {
         try {
             return input(parse(body, decodeNow));
         } catch (ObjectNotDecodable e) {
-            return input(parse(body, head -> false));
+            return input(parse(body, NEVER));
         }
     }
 
@@ -74,11 +78,14 @@ public final class AdmissionReviewCodec {
         require(KIND.equals(review.get("kind")), () -> "kind is " + quoted(review.get("kind")) + ", expected \"" + KIND + "\"");
         Map<String, Object> request = CelJson.map(review, "request");
         require(request != null, () -> "request is missing or not an object");
-        return request(request);
+        return request(request, true);
     }
 
-    /** The input from the request's fields: those of the whole request, or those read before an object. */
-    private static AdmissionInput request(Map<String, Object> request) throws BadAdmissionRequest {
+    /**
+     * The input from the request's fields: those of the whole request, or (not {@code whole}) those read
+     * before an object, for the hint, which asks about attributes: that input's {@code request} map is empty.
+     */
+    private static AdmissionInput request(Map<String, Object> request, boolean whole) throws BadAdmissionRequest {
         String uid = requiredText(request, "uid", "request.uid");
         require(!uid.isBlank(), () -> "request.uid is empty");
         String operation = requiredText(request, "operation", "request.operation");
@@ -92,9 +99,11 @@ public final class AdmissionReviewCodec {
         Object dryRun = request.get("dryRun");
         require(CelJson.isNull(dryRun) || dryRun instanceof Boolean, () -> "request.dryRun is " + typeOf(dryRun) + ", expected a boolean");
 
-        Map<String, Object> celRequest = new LinkedHashMap<>(request);
-        celRequest.remove("object");
-        celRequest.remove("oldObject");
+        Map<String, Object> celRequest = whole ? new LinkedHashMap<>(request) : Map.of();
+        if (whole) {
+            celRequest.remove("object");
+            celRequest.remove("oldObject");
+        }
         return new AdmissionInput(uid, operation,
                 new AdmissionInput.Kind(text(kind, "group", "request.kind.group"), text(kind, "version", "request.kind.version"),
                         text(kind, "kind", "request.kind.kind")),
@@ -151,7 +160,7 @@ public final class AdmissionReviewCodec {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             if ((field.equals("object") || field.equals("oldObject")) && value == JsonToken.START_OBJECT) {
-                if (decodesNow(request, field, decodeNow)) {
+                if (decodeNow != NEVER && decodesNow(request, field, decodeNow)) {
                     try {
                         request.put(field, CelJson.read(parser));
                     } catch (IOException e) {
@@ -177,7 +186,7 @@ public final class AdmissionReviewCodec {
     private static boolean decodesNow(Map<String, Object> request, String field, Predicate<AdmissionInput> decodeNow) {
         request.put(field, Map.of());
         try {
-            return decodeNow.test(request(request));
+            return decodeNow.test(request(request, false));
         } catch (BadAdmissionRequest e) {
             return false;
         }
