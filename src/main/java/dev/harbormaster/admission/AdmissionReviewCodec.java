@@ -99,11 +99,7 @@ public final class AdmissionReviewCodec {
         Object dryRun = request.get("dryRun");
         require(CelJson.isNull(dryRun) || dryRun instanceof Boolean, () -> "request.dryRun is " + typeOf(dryRun) + ", expected a boolean");
 
-        Map<String, Object> celRequest = whole ? new LinkedHashMap<>(request) : Map.of();
-        if (whole) {
-            celRequest.remove("object");
-            celRequest.remove("oldObject");
-        }
+        Map<String, Object> celRequest = whole ? withoutObjects(request) : Map.of();
         return new AdmissionInput(uid, operation,
                 new AdmissionInput.Kind(text(kind, "group", "request.kind.group"), text(kind, "version", "request.kind.version"),
                         text(kind, "kind", "request.kind.kind")),
@@ -111,6 +107,14 @@ public final class AdmissionReviewCodec {
                         text(resource, "version", "request.resource.version"), text(resource, "resource", "request.resource.resource")),
                 text(request, "subResource", "request.subResource"), text(request, "namespace", "request.namespace"),
                 text(request, "name", "request.name"), object, oldObject, celRequest, Boolean.TRUE.equals(dryRun));
+    }
+
+    /** CEL's {@code request}: the request's fields but for the objects, which are variables of their own. */
+    private static Map<String, Object> withoutObjects(Map<String, Object> request) {
+        Map<String, Object> fields = new LinkedHashMap<>(request);
+        fields.remove("object");
+        fields.remove("oldObject");
+        return fields;
     }
 
     private static Map<String, Object> parse(byte[] body, Predicate<AdmissionInput> decodeNow) throws BadAdmissionRequest {
