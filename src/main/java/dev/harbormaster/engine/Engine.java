@@ -112,15 +112,16 @@ public class Engine {
     }
 
     /**
-     * What each policy costs on a request, each measured alone with a budget of its own, as
-     * kube-apiserver gives every policy binding's evaluation its own budget (and every expression a
-     * limit): a mutating policy's mutations, a validating policy's validations of the object as sent.
+     * What each policy whose resource rules match the request costs on it, each measured alone with a
+     * budget of its own, as kube-apiserver gives every policy binding's evaluation its own budget (and
+     * every expression a limit): a mutating policy's mutations, a validating policy's validations of
+     * the object as sent. A policy the request's rules do not reach costs nothing and is not listed.
      * Measured without limits, so that a cost over one is seen whole.
      */
     public Map<String, Cost> costs(AdmissionInput input, PolicySet policies, ClusterView cluster) {
         EvaluationLimits unbounded = new EvaluationLimits(Long.MAX_VALUE, Long.MAX_VALUE, java.time.Duration.ofMinutes(1));
         Map<String, Cost> costs = new java.util.TreeMap<>();
-        for (CompiledPolicy policy : policies.mutating()) {
+        for (CompiledPolicy policy : Matcher.mutating(policies, input)) {
             Budget budget = Budget.start(unbounded);
             Evaluation evaluation = new Evaluation(input, policies, cluster, budget, false);
             if (input.object() != null) {
@@ -128,7 +129,7 @@ public class Engine {
             }
             costs.put(policy.name(), new Cost(budget.spent(), budget.peakExpression()));
         }
-        for (CompiledPolicy policy : policies.validating()) {
+        for (CompiledPolicy policy : Matcher.validatingCandidates(policies, input)) {
             Budget budget = Budget.start(unbounded);
             Evaluation evaluation = new Evaluation(input, policies, cluster, budget, true);
             if (Matcher.selects(policy.match(), input, evaluation.namespaceObject)) {

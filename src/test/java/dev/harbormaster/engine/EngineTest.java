@@ -89,6 +89,21 @@ class EngineTest {
     }
 
     @Test
+    void costsListOnlyThePoliciesTheRequestsRulesReach() throws Exception {
+        String onCreate = policy("on-create", "Deny", "Fail", "\"object.data.items.all(i, i >= 0)\"", "negative", "Invalid");
+        String onUpdate = onCreate.replace("on-create", "on-update").replace("operations: [CREATE]", "operations: [UPDATE]");
+        PolicySet set = policies(onCreate, onUpdate);
+        AdmissionInput create = configMap(Map.of("items", List.of(1L, 2L, 3L)));
+
+        Map<String, Engine.Cost> costs = new Engine(Engine.Mode.ENFORCE).costs(create, set, ClusterView.OFFLINE);
+
+        assertThat(costs).containsOnlyKeys("on-create");
+        assertThat(costs.get("on-create").total()).isPositive();
+        assertThat(new Engine(Engine.Mode.ENFORCE).evaluate(create, set, ClusterView.OFFLINE).results())
+                .extracting(PolicyResult::policy).containsExactly("on-create");
+    }
+
+    @Test
     void readingOneVariableEvaluatesThatVariableOnly() throws Exception {
         // "broken" fails whenever it is evaluated (no such key); a policy that reads only "fine" must pass,
         // and one that reads "broken" must fail with its reason, as in ValidatingAdmissionPolicy.
