@@ -47,12 +47,12 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     public InformerClusterView(KubernetesClient client) {
         this.client = client;
         java.util.concurrent.CompletableFuture.runAsync(() -> {
-            VersionInfo version = client.getKubernetesVersion();
-            if (version == null || version.getMajor() == null || version.getMinor() == null) {
+            Optional<String> version = majorMinor(client.getKubernetesVersion());
+            if (version.isEmpty()) {
                 LOG.warn("the API server's /version gives no major and minor version (mutations assume a current one)");
                 return;
             }
-            serverVersion = version.getMajor().replaceAll("[^0-9]", "") + "." + version.getMinor().replaceAll("[^0-9]", "");
+            serverVersion = version.get();
             LOG.infof("API server version %s", serverVersion);
         }).exceptionally(error -> {
             LOG.warnf("cannot read the API server version (mutations assume a current one): %s", error.getMessage());
@@ -63,6 +63,16 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         hpas = start("horizontalpodautoscalers", client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().runnableInformer(0), client);
         deployments = start("deployments", client.apps().deployments().inAnyNamespace().runnableInformer(0), client);
         statefulSets = start("statefulsets", client.apps().statefulSets().inAnyNamespace().runnableInformer(0), client);
+    }
+
+    /** "1.34" from /version's major "1" and minor "34+" (as managed clusters give it); empty when either is missing. */
+    static Optional<String> majorMinor(VersionInfo version) {
+        if (version == null || version.getMajor() == null || version.getMinor() == null) {
+            return Optional.empty();
+        }
+        String major = version.getMajor().replaceAll("[^0-9]", "");
+        String minor = version.getMinor().replaceAll("[^0-9]", "");
+        return major.isEmpty() || minor.isEmpty() ? Optional.empty() : Optional.of(major + "." + minor);
     }
 
     private <T extends HasMetadata> CelObjectStore<T> start(String resource, SharedIndexInformer<T> informer, KubernetesClient client) {
