@@ -102,6 +102,19 @@ final class Validator {
     }
 
     private static String oneLine(String text) {
-        return LINE_BREAK.matcher(text.strip()).replaceAll(" ");
+        String stripped = text.strip();
+        // Most messages have no line break; the regex's scan was ~5 % of the engine's time on a request with two warnings.
+        return hasLineBreak(stripped) ? LINE_BREAK.matcher(stripped).replaceAll(" ") : stripped;
+    }
+
+    /** Whether the text holds a character of {@code \R}: LF, VT, FF, CR, NEL, LS or PS. */
+    private static boolean hasLineBreak(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '\n' && c <= '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
     }
 }

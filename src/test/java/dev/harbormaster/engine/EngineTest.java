@@ -149,12 +149,27 @@ class EngineTest {
         String longMessage = "x".repeat(400);
         PolicySet set = policies(
                 policy("long", "Warn", "Fail", "\"false\"", longMessage, "Invalid"),
-                policy("multiline", "Warn", "Fail", "\"false\"", "\"first line\\n  second line\"", "Invalid"));
+                policy("multiline", "Warn", "Fail", "\"false\"", "\"first line\\n  second line\"", "Invalid"),
+                policy("one-line", "Warn", "Fail", "\"false\"", "\"  stays\\tas it is  \"", "Invalid"));
         Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), set, ClusterView.OFFLINE);
         assertThat(verdict.allowed()).isTrue();
-        assertThat(verdict.warnings()).hasSize(2);
-        assertThat(verdict.warnings().get(0)).hasSize(ActionPolicy.MAX_WARNING_LENGTH).startsWith("[long] xxx").endsWith("…");
-        assertThat(verdict.warnings().get(1)).isEqualTo("[multiline] first line second line");
+        assertThat(verdict.warnings()).containsExactly(
+                "[long] " + "x".repeat(ActionPolicy.MAX_WARNING_LENGTH - "[long] ".length() - 1) + "…",
+                "[multiline] first line second line",
+                "[one-line] stays\tas it is");
+    }
+
+    @Test
+    void everyKindOfLineBreakIsFoldedIntoASpace() throws Exception {
+        // Each line break Java's \R knows, alone in a message, in YAML's escapes: LF, CR LF, VT, FF, NEL, LS, PS.
+        List<String> breaks = List.of("\\n", "\\r\\n", "\\v", "\\f", "\\N", "\\L", "\\P");
+        List<String> documents = new ArrayList<>();
+        for (int i = 0; i < breaks.size(); i++) {
+            documents.add(policy("break-" + i, "Warn", "Fail", "\"false\"", "\"a " + breaks.get(i) + " b\"", "Invalid"));
+        }
+        Verdict verdict = new Engine(Engine.Mode.ENFORCE).evaluate(configMap(Map.of()), policies(documents.toArray(String[]::new)), ClusterView.OFFLINE);
+        assertThat(verdict.warnings()).hasSize(breaks.size())
+                .allSatisfy(warning -> assertThat(warning).matches("\\[break-\\d] a b"));
     }
 
     /** Copies the team label into data.KEY once it is there; a later policy sets the label. */
