@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -139,7 +139,8 @@ public final class BundledChecks implements CheckedExpressions {
     /** Collects what a compile of the pack checked, and writes it as the resource. */
     public static final class Recorder implements CheckedExpressions {
         private final String environmentVersion;
-        private final SortedMap<String, byte[]> entries = new TreeMap<>();
+        /** Concurrent: a load compiles its documents in parallel, so puts come from several threads. */
+        private final SortedMap<String, byte[]> entries = new ConcurrentSkipListMap<>();
 
         public Recorder(String environmentVersion) {
             this.environmentVersion = environmentVersion;

@@ -9,7 +9,8 @@ import java.util.Optional;
  * parsing and checking them: the CLI's {@link CheckedExpressionCache} on disk, or the bundled
  * pack's {@link BundledChecks} made at build time. Only expressions that passed every check of
  * {@code compile} are stored; an entry is found by the expression, its result type and the
- * environment version (see {@link CheckedExpressionCache#key}).
+ * environment version (see {@link CheckedExpressionCache#key}). A load compiles its documents in
+ * parallel, so both methods are called from several threads at once.
  */
 public interface CheckedExpressions {
 
