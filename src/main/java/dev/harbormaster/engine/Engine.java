@@ -35,6 +35,11 @@ public class Engine {
     /** What the message of an UPDATE excused by ratchetOnUpdate starts with. */
     public static final String RATCHETED_PREFIX = Validator.RATCHETED_PREFIX;
 
+    /** A policy's message as the webhook gives it: stripped, each line break and the blanks around it one space. */
+    public static String oneLine(String message) {
+        return Validator.oneLine(message);
+    }
+
     private final ActionPolicy actionPolicy;
     private final EvaluationLimits limits;
 

@@ -101,7 +101,7 @@ final class Validator {
         return "failed expression: " + check.expression().source();
     }
 
-    private static String oneLine(String text) {
+    static String oneLine(String text) {
         String stripped = text.strip();
         // Most messages have no line break; the regex's scan was 7 % of the engine's time on a request with two warnings.
         return hasLineBreak(stripped) ? LINE_BREAK.matcher(stripped).replaceAll(" ") : stripped;

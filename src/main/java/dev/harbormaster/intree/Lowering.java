@@ -288,7 +288,7 @@ public final class Lowering {
     /** The static message, one line (kube-apiserver refuses line breaks); for no message, the webhook's "failed expression". */
     private static String staticMessage(PolicySpec.Validation validation) {
         if (validation.message() != null && !validation.message().isBlank()) {
-            return validation.message().strip().replaceAll("\\s*\\R\\s*", " ");
+            return dev.harbormaster.engine.Engine.oneLine(validation.message());
         }
         return "failed expression: " + validation.expression();
     }
